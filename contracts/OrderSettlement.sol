@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IFranchiseNFT} from "./interfaces/IFranchiseNFT.sol";
+import {IHotPotToken} from "./interfaces/IHotPotToken.sol";
+import {IOrderSettlement} from "./interfaces/IOrderSettlement.sol";
+import {OrderMath} from "./libraries/OrderMath.sol";
+
+/// @title OrderSettlement
+/// @notice See {IOrderSettlement}.
+contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Role of the platform's relayer: records card payments and refunds, fulfils and refunds orders.
+    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
+    /// @notice Role that pauses and unpauses settlement.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice The least time a restaurant gets to serve a token order before the customer may reclaim it.
+    uint256 public constant MIN_RECLAIM_DELAY = 1 hours;
+
+    /// @notice The franchise registry: restaurant owners, fees and active flags.
+    IFranchiseNFT public immutable FRANCHISE;
+    /// @notice The loyalty token minted as rewards and burned on redemption.
+    IHotPotToken public immutable LOYALTY;
+
+    // Declared first so they share a slot with Pausable's flag: a card settlement reads the
+    // pause flag and the reward rate with one cold storage access.
+    uint96 private _cardRate;
+    uint24 private _cardRateEpoch;
+
+    address private _treasury;
+    mapping(uint24 epoch => uint96 rate) private _cardRateHistory;
+    mapping(address token => Currency) private _currencies;
+    mapping(bytes32 orderId => OrderRecord) private _orders;
+    mapping(bytes32 orderId => bytes32 orderHash) private _tokenOrderHashes;
+    mapping(bytes32 refundRef => bool) private _recordedRefunds;
+
+    constructor(address admin, IFranchiseNFT franchise, IHotPotToken loyalty, address treasury_, uint96 cardRate) {
+        if (admin == address(0) || address(franchise) == address(0) || address(loyalty) == address(0)) {
+            revert OrderSettlementZeroAddress();
+        }
+        FRANCHISE = franchise;
+        LOYALTY = loyalty;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setTreasury(treasury_);
+        _setCardRate(cardRate, 0);
+    }
+
+    // ─── Token orders ────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IOrderSettlement
+    function placeOrder(TokenOrder calldata order) external nonReentrant whenNotPaused {
+        uint256 paid = _recordPlacement(order);
+        _collect(order, paid);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function placeOrderWithPermit(
+        TokenOrder calldata order,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused {
+        uint256 paid = _recordPlacement(order);
+        // Anyone who saw the signature may have submitted it first; the allowance it granted is
+        // then in place and _collect uses it. Any other permit failure surfaces there too.
+        try IERC20Permit(order.token).permit(order.customer, address(this), paid, permitDeadline, v, r, s) {} catch {}
+        _collect(order, paid);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function fulfill(TokenOrder calldata order, bytes calldata receiptCid) external nonReentrant whenNotPaused {
+        if (receiptCid.length == 0) revert OrderSettlementEmptyReceipt();
+        _requireEscrowed(order);
+        (address franchisee, uint16 feeBps, ) = FRANCHISE.payoutInfo(order.restaurantId);
+        _requireOperator(franchisee, order.restaurantId);
+
+        uint256 paid = order.price - order.discount;
+        (uint256 franchiseeAmount, uint256 platformFee) = OrderMath.split(paid, feeBps);
+        uint256 reward = OrderMath.reward(paid, _currencies[order.token].rewardPerUnit);
+
+        _orders[order.orderId].status = OrderStatus.Fulfilled;
+        emit TokenOrderFulfilled(order.orderId, franchisee, msg.sender, franchiseeAmount, platformFee, reward, receiptCid);
+
+        IERC20 token = IERC20(order.token);
+        if (franchiseeAmount != 0) token.safeTransfer(franchisee, franchiseeAmount);
+        if (platformFee != 0) token.safeTransfer(_treasury, platformFee);
+        if (reward != 0) LOYALTY.mint(order.customer, reward);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function refund(TokenOrder calldata order) external nonReentrant {
+        _requireEscrowed(order);
+        (address franchisee, , ) = FRANCHISE.payoutInfo(order.restaurantId);
+        _requireOperator(franchisee, order.restaurantId);
+
+        uint256 paid = order.price - order.discount;
+        _orders[order.orderId].status = OrderStatus.Refunded;
+        emit TokenOrderRefunded(order.orderId, msg.sender, paid, order.pointsRedeemed);
+        _returnEscrow(order, paid);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function reclaim(TokenOrder calldata order) external nonReentrant {
+        _requireEscrowed(order);
+        if (msg.sender != order.customer) revert OrderSettlementNotCustomer(msg.sender, order.customer);
+        if (block.timestamp < order.reclaimAfter) revert OrderSettlementReclaimNotYet(order.reclaimAfter);
+
+        uint256 paid = order.price - order.discount;
+        _orders[order.orderId].status = OrderStatus.Reclaimed;
+        emit TokenOrderReclaimed(order.orderId, paid, order.pointsRedeemed);
+        _returnEscrow(order, paid);
+    }
+
+    // ─── Card payments ───────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IOrderSettlement
+    function settleCardPayment(
+        bytes32 orderId,
+        uint256 restaurantId,
+        address customer,
+        uint64 amount,
+        bytes32 paymentRef,
+        bytes calldata receiptCid
+    ) external onlyRole(SETTLER_ROLE) nonReentrant whenNotPaused {
+        _settleCard(orderId, restaurantId, customer, amount, paymentRef, receiptCid, _cardRate, _cardRateEpoch);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function settleCardPayments(
+        CardPayment[] calldata payments
+    ) external onlyRole(SETTLER_ROLE) nonReentrant whenNotPaused returns (uint256 settled) {
+        if (payments.length == 0) revert OrderSettlementEmptyBatch();
+        (uint96 rate, uint24 epoch) = (_cardRate, _cardRateEpoch);
+        for (uint256 i = 0; i < payments.length; ++i) {
+            CardPayment calldata p = payments[i];
+            if (_orders[p.orderId].status != OrderStatus.None) {
+                emit CardPaymentDuplicateSkipped(p.orderId);
+                continue;
+            }
+            _settleCard(p.orderId, p.restaurantId, p.customer, p.amount, p.paymentRef, p.receiptCid, rate, epoch);
+            // Bounded by payments.length, which calldata size bounds far below 2^256.
+            unchecked {
+                ++settled;
+            }
+        }
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function recordCardRefund(bytes32 orderId, uint64 amount, bytes32 refundRef) external onlyRole(SETTLER_ROLE) nonReentrant {
+        OrderRecord memory record = _orders[orderId];
+        if (record.status != OrderStatus.CardSettled) revert OrderSettlementInvalidStatus(orderId, record.status);
+        if (refundRef == bytes32(0)) revert OrderSettlementInvalidRefundRef();
+        if (_recordedRefunds[refundRef]) revert OrderSettlementRefundAlreadyRecorded(refundRef);
+        if (amount == 0) revert OrderSettlementZeroAmount();
+        if (amount > record.cardAmount) revert OrderSettlementRefundExceedsAmount(amount, record.cardAmount);
+
+        // Rewards are linear in the amount, so clawing back amount × rate on each partial refund
+        // takes back exactly what was minted once the whole payment is refunded.
+        uint256 clawback = OrderMath.reward(amount, _cardRateHistory[record.cardRateEpoch]);
+        uint256 balance = LOYALTY.balanceOf(record.customer);
+        uint256 burned = clawback < balance ? clawback : balance;
+        // `record.cardAmount >= amount` was checked above.
+        uint64 remaining;
+        unchecked {
+            remaining = record.cardAmount - amount;
+        }
+
+        _recordedRefunds[refundRef] = true;
+        _orders[orderId].cardAmount = remaining;
+        if (remaining == 0) _orders[orderId].status = OrderStatus.CardRefunded;
+        // `burned <= clawback` by construction.
+        unchecked {
+            emit CardRefundRecorded(orderId, refundRef, amount, remaining, burned, clawback - burned);
+        }
+
+        if (burned != 0) LOYALTY.redeem(record.customer, burned);
+    }
+
+    // ─── Administration ──────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IOrderSettlement
+    function setCurrency(address token, Currency calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (token == address(0)) revert OrderSettlementZeroAddress();
+        if (config.maxDiscountBps > OrderMath.BPS) revert OrderSettlementInvalidCurrencyConfig();
+        // A discount without a price in points would give food away for nothing.
+        if (config.maxDiscountBps != 0 && config.pointsPerDiscountUnit == 0) revert OrderSettlementInvalidCurrencyConfig();
+
+        _currencies[token] = config;
+        emit CurrencyConfigured(token, config.allowed, config.maxDiscountBps, config.rewardPerUnit, config.pointsPerDiscountUnit);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function setCardRewardPerUnit(uint96 rate) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        // Checked: after 2^24 - 1 changes this reverts rather than overwrite epoch 0's history.
+        _setCardRate(rate, _cardRateEpoch + 1);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function setTreasury(address newTreasury) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(newTreasury);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ─── Views ───────────────────────────────────────────────────────────────────────────────
+
+    /// @inheritdoc IOrderSettlement
+    function orderOf(bytes32 orderId) external view returns (OrderRecord memory) {
+        return _orders[orderId];
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function tokenOrderHash(bytes32 orderId) external view returns (bytes32) {
+        return _tokenOrderHashes[orderId];
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function hashTokenOrder(TokenOrder calldata order) public view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), order));
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function currencyOf(address token) external view returns (Currency memory) {
+        return _currencies[token];
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function cardRewardPerUnit() external view returns (uint96 rate, uint24 epoch) {
+        return (_cardRate, _cardRateEpoch);
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function cardRewardRateAt(uint24 epoch) external view returns (uint96) {
+        return _cardRateHistory[epoch];
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    // ─── Internals ───────────────────────────────────────────────────────────────────────────
+
+    /// @dev Checks a new token order and records it; returns the amount to collect.
+    function _recordPlacement(TokenOrder calldata order) private returns (uint256 paid) {
+        if (msg.sender != order.customer) revert OrderSettlementNotCustomer(msg.sender, order.customer);
+        if (order.orderId == bytes32(0)) revert OrderSettlementInvalidOrderId();
+        OrderStatus status = _orders[order.orderId].status;
+        if (status != OrderStatus.None) revert OrderSettlementOrderExists(order.orderId);
+        Currency memory currency = _currencies[order.token];
+        if (!currency.allowed) revert OrderSettlementCurrencyNotAllowed(order.token);
+        if (order.price == 0) revert OrderSettlementZeroAmount();
+        uint256 maxDiscount = OrderMath.maxDiscount(order.price, currency.maxDiscountBps);
+        if (order.discount > maxDiscount) revert OrderSettlementDiscountTooHigh(order.discount, maxDiscount);
+        uint256 expectedPoints = OrderMath.pointsFor(order.discount, currency.pointsPerDiscountUnit);
+        if (order.pointsRedeemed != expectedPoints) revert OrderSettlementInvalidRedemption(order.pointsRedeemed, expectedPoints);
+        uint256 earliest = block.timestamp + MIN_RECLAIM_DELAY;
+        if (order.reclaimAfter < earliest) revert OrderSettlementReclaimTooSoon(order.reclaimAfter, earliest);
+        (, , bool active) = FRANCHISE.payoutInfo(order.restaurantId);
+        if (!active) revert OrderSettlementRestaurantInactive(order.restaurantId);
+
+        // discount <= maxDiscount <= price was checked above.
+        unchecked {
+            paid = order.price - order.discount;
+        }
+        _orders[order.orderId].status = OrderStatus.Escrowed;
+        _tokenOrderHashes[order.orderId] = hashTokenOrder(order);
+        _emitPlaced(order, paid);
+    }
+
+    /// @dev Burns the redeemed points and pulls the payment, verifying what actually arrived.
+    function _collect(TokenOrder calldata order, uint256 paid) private {
+        if (order.pointsRedeemed != 0) LOYALTY.redeem(order.customer, order.pointsRedeemed);
+        if (paid == 0) return;
+        IERC20 token = IERC20(order.token);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(order.customer, address(this), paid);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != paid) revert OrderSettlementTransferMismatch(paid, received);
+    }
+
+    /// @dev Separate frame: the event's ten values do not fit the caller's stack.
+    function _emitPlaced(TokenOrder calldata order, uint256 paid) private {
+        emit TokenOrderPlaced(
+            order.orderId,
+            order.restaurantId,
+            order.customer,
+            order.token,
+            order.price,
+            order.discount,
+            order.pointsRedeemed,
+            paid,
+            order.reclaimAfter
+        );
+    }
+
+    /// @dev Returns an escrowed order's tokens and restores its redeemed points.
+    function _returnEscrow(TokenOrder calldata order, uint256 paid) private {
+        if (paid != 0) IERC20(order.token).safeTransfer(order.customer, paid);
+        if (order.pointsRedeemed != 0) LOYALTY.mint(order.customer, order.pointsRedeemed);
+    }
+
+    function _requireEscrowed(TokenOrder calldata order) private view {
+        bytes32 stored = _tokenOrderHashes[order.orderId];
+        if (stored == bytes32(0) || stored != hashTokenOrder(order)) revert OrderSettlementOrderMismatch(order.orderId);
+        OrderStatus status = _orders[order.orderId].status;
+        if (status != OrderStatus.Escrowed) revert OrderSettlementInvalidStatus(order.orderId, status);
+    }
+
+    function _requireOperator(address franchisee, uint256 restaurantId) private view {
+        if (msg.sender != franchisee && !hasRole(SETTLER_ROLE, msg.sender)) {
+            revert OrderSettlementNotOperator(msg.sender, restaurantId);
+        }
+    }
+
+    function _settleCard(
+        bytes32 orderId,
+        uint256 restaurantId,
+        address customer,
+        uint64 amount,
+        bytes32 paymentRef,
+        bytes calldata receiptCid,
+        uint96 rate,
+        uint24 epoch
+    ) private {
+        if (orderId == bytes32(0)) revert OrderSettlementInvalidOrderId();
+        if (customer == address(0)) revert OrderSettlementZeroAddress();
+        if (amount == 0) revert OrderSettlementZeroAmount();
+        if (receiptCid.length == 0) revert OrderSettlementEmptyReceipt();
+        OrderStatus status = _orders[orderId].status;
+        if (status != OrderStatus.None) revert OrderSettlementOrderExists(orderId);
+        IFranchiseNFT.Franchise memory franchise = FRANCHISE.franchiseOf(restaurantId);
+        if (!franchise.active) revert OrderSettlementRestaurantInactive(restaurantId);
+
+        (, uint256 platformFee) = OrderMath.split(amount, franchise.feeBps);
+        uint256 reward = OrderMath.reward(amount, rate);
+
+        _orders[orderId] = OrderRecord({
+            status: OrderStatus.CardSettled,
+            cardAmount: amount,
+            customer: customer,
+            cardRateEpoch: epoch
+        });
+        emit CardPaymentSettled(orderId, restaurantId, customer, amount, platformFee, reward, paymentRef, receiptCid);
+
+        if (reward != 0) LOYALTY.mint(customer, reward);
+    }
+
+    function _setTreasury(address newTreasury) private {
+        if (newTreasury == address(0)) revert OrderSettlementZeroAddress();
+        address previous = _treasury;
+        _treasury = newTreasury;
+        emit TreasuryUpdated(previous, newTreasury);
+    }
+
+    function _setCardRate(uint96 rate, uint24 epoch) private {
+        uint96 previous = _cardRate;
+        _cardRate = rate;
+        _cardRateEpoch = epoch;
+        _cardRateHistory[epoch] = rate;
+        emit CardRewardPerUnitUpdated(epoch, previous, rate);
+    }
+}
