@@ -1,0 +1,17 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import { ROLES } from "../roles.ts";
+import KycRegistryModule from "./KycRegistry.ts";
+
+/** Franchise NFTs, checked against the KYC registry, with the admin who registers restaurants. */
+export default buildModule("FranchiseNFT", (m) => {
+  const { kycRegistry } = m.useModule(KycRegistryModule);
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const franchiseAdmin = m.getParameter("franchiseAdmin", m.getAccount(3));
+  const requiredKycLevel = m.getParameter("requiredKycLevel", 2);
+
+  const franchiseNFT = m.contract("FranchiseNFT", [admin, kycRegistry, requiredKycLevel]);
+  m.call(franchiseNFT, "grantRole", [ROLES.FRANCHISE_ADMIN, franchiseAdmin], { id: "grantFranchiseAdmin" });
+
+  return { kycRegistry, franchiseNFT };
+});

@@ -1,0 +1,14 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import { ROLES } from "../roles.ts";
+
+/** The loyalty token, with the account allowed to pause it. Minting is wired by OrderSettlement. */
+export default buildModule("HotPotToken", (m) => {
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const pauser = m.getParameter("pauser", m.getAccount(0));
+
+  const hotPotToken = m.contract("HotPotToken", [admin]);
+  m.call(hotPotToken, "grantRole", [ROLES.PAUSER, pauser], { id: "grantTokenPauser" });
+
+  return { hotPotToken };
+});

@@ -1,0 +1,14 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+import { ROLES } from "../roles.ts";
+
+/** The KYC registry, with the officer who attests identities. */
+export default buildModule("KycRegistry", (m) => {
+  const admin = m.getParameter("admin", m.getAccount(0));
+  const kycOfficer = m.getParameter("kycOfficer", m.getAccount(4));
+
+  const kycRegistry = m.contract("KycRegistry", [admin]);
+  m.call(kycRegistry, "grantRole", [ROLES.KYC_OFFICER, kycOfficer], { id: "grantKycOfficer" });
+
+  return { kycRegistry };
+});

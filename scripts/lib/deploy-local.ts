@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+
+import type { Address } from "viem";
+
+import { hardhatCommand, PROJECT_ROOT } from "./hardhat-node.ts";
+
+/** Addresses of a local deployment of the whole platform (module LocalHotPotSpot). */
+export interface LocalDeployment {
+  readonly chainId: number;
+  readonly directory: string;
+  readonly kycRegistry: Address;
+  readonly hotPotToken: Address;
+  readonly franchiseNFT: Address;
+  readonly orderSettlement: Address;
+  readonly testGel: Address;
+}
+
+const LOCAL_CHAIN_ID = 31337;
+
+/**
+ * Deploys deploy/modules/LocalHotPotSpot.ts to the `localhost` network with Hardhat Ignition
+ * and returns the addresses from Ignition's deployment record, which later stages read too.
+ * A local node starts empty, so the previous record of chain 31337 is discarded first.
+ */
+export async function deployLocal(options: { quiet?: boolean } = {}): Promise<LocalDeployment> {
+  const directory = path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${LOCAL_CHAIN_ID}`);
+  await rm(directory, { recursive: true, force: true });
+
+  const { command, args } = hardhatCommand([
+    "ignition",
+    "deploy",
+    "deploy/modules/LocalHotPotSpot.ts",
+    "--network",
+    "localhost",
+  ]);
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`ignition deploy failed with exit code ${code}`);
+
+  const addresses = JSON.parse(await readFile(path.join(directory, "deployed_addresses.json"), "utf8")) as Record<
+    string,
+    Address
+  >;
+  const pick = (futureId: string): Address => {
+    const address = addresses[futureId];
+    if (address === undefined) throw new Error(`deployment record lacks ${futureId}`);
+    return address;
+  };
+  return {
+    chainId: LOCAL_CHAIN_ID,
+    directory,
+    kycRegistry: pick("KycRegistry#KycRegistry"),
+    hotPotToken: pick("HotPotToken#HotPotToken"),
+    franchiseNFT: pick("FranchiseNFT#FranchiseNFT"),
+    orderSettlement: pick("OrderSettlement#OrderSettlement"),
+    testGel: pick("LocalHotPotSpot#TestGEL"),
+  };
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** A `hardhat node` child process serving JSON-RPC on loopback. */
+export interface HardhatNode {
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+
+/** Runs the project's Hardhat CLI with this process's Node (which is Node 24 under npm scripts). */
+export function hardhatCommand(args: readonly string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: [HARDHAT_CLI, ...args] };
+}
+
+async function rpcAnswers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `hardhat node` on 127.0.0.1:`port` and resolves once it answers JSON-RPC.
+ * Fails fast when the port is already served, rather than silently talking to a stranger's chain.
+ */
+export async function startHardhatNode(port: number, options: { quiet?: boolean } = {}): Promise<HardhatNode> {
+  const url = `http://127.0.0.1:${port}`;
+  if (await rpcAnswers(url)) {
+    throw new Error(`Port ${port} already serves JSON-RPC; stop that node or choose another port`);
+  }
+  const { command, args } = hardhatCommand(["node", "--hostname", "127.0.0.1", "--port", String(port)]);
+  const child = spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
+  });
+  const exited = once(child, "exit");
+
+  const deadline = Date.now() + 120_000;
+  while (!(await rpcAnswers(url))) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("hardhat node did not answer within 120 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  return {
+    url,
+    process: child,
+    async stop(): Promise<void> {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
