@@ -88,7 +88,15 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         uint256 reward = OrderMath.reward(paid, _currencies[order.token].rewardPerUnit);
 
         _orders[order.orderId].status = OrderStatus.Fulfilled;
-        emit TokenOrderFulfilled(order.orderId, franchisee, msg.sender, franchiseeAmount, platformFee, reward, receiptCid);
+        emit TokenOrderFulfilled(
+            order.orderId,
+            franchisee,
+            msg.sender,
+            franchiseeAmount,
+            platformFee,
+            reward,
+            receiptCid
+        );
 
         IERC20 token = IERC20(order.token);
         if (franchiseeAmount != 0) token.safeTransfer(franchisee, franchiseeAmount);
@@ -155,7 +163,11 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc IOrderSettlement
-    function recordCardRefund(bytes32 orderId, uint64 amount, bytes32 refundRef) external onlyRole(SETTLER_ROLE) nonReentrant {
+    function recordCardRefund(
+        bytes32 orderId,
+        uint64 amount,
+        bytes32 refundRef
+    ) external onlyRole(SETTLER_ROLE) nonReentrant {
         OrderRecord memory record = _orders[orderId];
         if (record.status != OrderStatus.CardSettled) revert OrderSettlementInvalidStatus(orderId, record.status);
         if (refundRef == bytes32(0)) revert OrderSettlementInvalidRefundRef();
@@ -192,10 +204,17 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         if (token == address(0)) revert OrderSettlementZeroAddress();
         if (config.maxDiscountBps > OrderMath.BPS) revert OrderSettlementInvalidCurrencyConfig();
         // A discount without a price in points would give food away for nothing.
-        if (config.maxDiscountBps != 0 && config.pointsPerDiscountUnit == 0) revert OrderSettlementInvalidCurrencyConfig();
+        if (config.maxDiscountBps != 0 && config.pointsPerDiscountUnit == 0)
+            revert OrderSettlementInvalidCurrencyConfig();
 
         _currencies[token] = config;
-        emit CurrencyConfigured(token, config.allowed, config.maxDiscountBps, config.rewardPerUnit, config.pointsPerDiscountUnit);
+        emit CurrencyConfigured(
+            token,
+            config.allowed,
+            config.maxDiscountBps,
+            config.rewardPerUnit,
+            config.pointsPerDiscountUnit
+        );
     }
 
     /// @inheritdoc IOrderSettlement
@@ -270,7 +289,8 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         uint256 maxDiscount = OrderMath.maxDiscount(order.price, currency.maxDiscountBps);
         if (order.discount > maxDiscount) revert OrderSettlementDiscountTooHigh(order.discount, maxDiscount);
         uint256 expectedPoints = OrderMath.pointsFor(order.discount, currency.pointsPerDiscountUnit);
-        if (order.pointsRedeemed != expectedPoints) revert OrderSettlementInvalidRedemption(order.pointsRedeemed, expectedPoints);
+        if (order.pointsRedeemed != expectedPoints)
+            revert OrderSettlementInvalidRedemption(order.pointsRedeemed, expectedPoints);
         uint256 earliest = block.timestamp + MIN_RECLAIM_DELAY;
         if (order.reclaimAfter < earliest) revert OrderSettlementReclaimTooSoon(order.reclaimAfter, earliest);
         (, , bool active) = FRANCHISE.payoutInfo(order.restaurantId);

@@ -33,7 +33,10 @@ describe("KYC gating of franchise ownership", async () => {
     );
 
     await platform.verify(owner, 2);
-    await platform.franchiseNFT.write.register([owner, 1n, 1_000, "ipfs://bafkreione"], platform.asSigner.franchiseAdmin);
+    await platform.franchiseNFT.write.register(
+      [owner, 1n, 1_000, "ipfs://bafkreione"],
+      platform.asSigner.franchiseAdmin,
+    );
     assert.equal(await platform.franchiseNFT.read.balanceOf([owner]), 1n);
   });
 

@@ -29,7 +29,14 @@ describe("order life cycle", async () => {
     await platform.openRestaurant(1n, platform.wallet(ACCOUNT.franchisee).account.address, 1_000);
     // Alice earns 50 HOTPOT by card so she can redeem points.
     await platform.orderSettlement.write.settleCardPayment(
-      [keccak256(toHex("order:seed")), 1n, platform.wallet(ACCOUNT.alice).account.address, 5_000n, keccak256(toHex("pi_seed")), RECEIPT_CID],
+      [
+        keccak256(toHex("order:seed")),
+        1n,
+        platform.wallet(ACCOUNT.alice).account.address,
+        5_000n,
+        keccak256(toHex("pi_seed")),
+        RECEIPT_CID,
+      ],
       platform.asSigner.settler,
     );
     return platform;
@@ -153,7 +160,10 @@ describe("order life cycle", async () => {
       [firstRefund],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      platform.orderSettlement.write.recordCardRefund([id, 3_001n, keccak256(toHex("re_2"))], platform.asSigner.settler),
+      platform.orderSettlement.write.recordCardRefund(
+        [id, 3_001n, keccak256(toHex("re_2"))],
+        platform.asSigner.settler,
+      ),
       platform.orderSettlement,
       "OrderSettlementRefundExceedsAmount",
       [3_001n, 3_000n],
@@ -162,7 +172,10 @@ describe("order life cycle", async () => {
     // Erin spent part of her points meanwhile: the rest is burned, the shortfall reported.
     await platform.hotPotToken.write.burn([20n * HOTPOT], { account: platform.wallet(ACCOUNT.erin).account });
     await viem.assertions.emitWithArgs(
-      platform.orderSettlement.write.recordCardRefund([id, 3_000n, keccak256(toHex("re_2"))], platform.asSigner.settler),
+      platform.orderSettlement.write.recordCardRefund(
+        [id, 3_000n, keccak256(toHex("re_2"))],
+        platform.asSigner.settler,
+      ),
       platform.orderSettlement,
       "CardRefundRecorded",
       [id, keccak256(toHex("re_2")), 3_000n, 0n, 10n * HOTPOT, 20n * HOTPOT],
@@ -210,7 +223,11 @@ describe("order life cycle", async () => {
       "AccessControlUnauthorizedAccount",
     );
     await platform.orderSettlement.write.pause();
-    const next = { ...order, orderId: keccak256(toHex("order:paused-2")), reclaimAfter: order.reclaimAfter + 2 * Number(DAY) };
+    const next = {
+      ...order,
+      orderId: keccak256(toHex("order:paused-2")),
+      reclaimAfter: order.reclaimAfter + 2 * Number(DAY),
+    };
     await viem.assertions.revertWithCustomError(
       platform.orderSettlement.write.placeOrder([next], { account: bob.account }),
       platform.orderSettlement,
@@ -238,7 +255,9 @@ describe("order life cycle", async () => {
     // Pausing the loyalty token freezes points too.
     await platform.hotPotToken.write.pause();
     await viem.assertions.revertWithCustomError(
-      platform.hotPotToken.write.transfer([bob.account.address, 1n], { account: platform.wallet(ACCOUNT.alice).account }),
+      platform.hotPotToken.write.transfer([bob.account.address, 1n], {
+        account: platform.wallet(ACCOUNT.alice).account,
+      }),
       platform.hotPotToken,
       "EnforcedPause",
     );
@@ -298,7 +317,14 @@ describe("order life cycle", async () => {
     for (const [i, customer] of customers.entries()) {
       const amount = BigInt(1_000 * (i + 1));
       await platform.orderSettlement.write.settleCardPayment(
-        [keccak256(toHex(`order:dist-card-${i}`)), 1n, customer.account.address, amount, keccak256(toHex(`pi_d${i}`)), RECEIPT_CID],
+        [
+          keccak256(toHex(`order:dist-card-${i}`)),
+          1n,
+          customer.account.address,
+          amount,
+          keccak256(toHex(`pi_d${i}`)),
+          RECEIPT_CID,
+        ],
         platform.asSigner.settler,
       );
       const order = await tokenOrder(platform, connection, {
@@ -315,7 +341,10 @@ describe("order life cycle", async () => {
       expectedMinted += earned;
     }
     for (const customer of customers) {
-      assert.equal(await platform.hotPotToken.read.balanceOf([customer.account.address]), expected.get(customer.account.address));
+      assert.equal(
+        await platform.hotPotToken.read.balanceOf([customer.account.address]),
+        expected.get(customer.account.address),
+      );
     }
     assert.equal(await platform.hotPotToken.read.totalSupply(), supplyBefore + expectedMinted);
     // 4 customers earned 2 × (10 + 20 + 30 + 40) = 200 HOTPOT.

@@ -34,7 +34,10 @@ describe("full restaurant workflow", async () => {
     await platform.verify(franchisee);
     assert.equal(await platform.kycRegistry.read.isVerified([franchisee, 2]), true);
     await viem.assertions.emitWithArgs(
-      platform.franchiseNFT.write.register([franchisee, 1n, 1_000, "ipfs://bafkreihotpot1"], platform.asSigner.franchiseAdmin),
+      platform.franchiseNFT.write.register(
+        [franchisee, 1n, 1_000, "ipfs://bafkreihotpot1"],
+        platform.asSigner.franchiseAdmin,
+      ),
       platform.franchiseNFT,
       "FranchiseRegistered",
       [1n, sameAddress(franchisee), 1_000, "ipfs://bafkreihotpot1"],
@@ -66,7 +69,10 @@ describe("full restaurant workflow", async () => {
     await expectBalanceDeltas(
       platform,
       platform.testGel,
-      () => platform.orderSettlement.write.fulfill([order, RECEIPT_CID], { account: platform.wallet(ACCOUNT.franchisee).account }),
+      () =>
+        platform.orderSettlement.write.fulfill([order, RECEIPT_CID], {
+          account: platform.wallet(ACCOUNT.franchisee).account,
+        }),
       [
         [franchisee, 4_500n],
         [treasury, 500n],
@@ -85,7 +91,10 @@ describe("full restaurant workflow", async () => {
     const id = keccak256(toHex("order:card-1"));
     const paymentRef = keccak256(toHex("pi_3QxYzAbCdEf"));
     await viem.assertions.emitWithArgs(
-      platform.orderSettlement.write.settleCardPayment([id, 7n, bob, 2_500n, paymentRef, RECEIPT_CID], platform.asSigner.settler),
+      platform.orderSettlement.write.settleCardPayment(
+        [id, 7n, bob, 2_500n, paymentRef, RECEIPT_CID],
+        platform.asSigner.settler,
+      ),
       platform.orderSettlement,
       "CardPaymentSettled",
       [id, 7n, sameAddress(bob), 2_500n, 375n, 2_500n * CARD_REWARD_PER_TETRI, paymentRef, RECEIPT_CID],

@@ -56,8 +56,11 @@ describe("1000 transactions", async () => {
     for (const hash of hashes) {
       const receipt = await platform.publicClient.getTransactionReceipt({ hash });
       assert.equal(receipt.status, "success");
-      settled += parseEventLogs({ abi: platform.orderSettlement.abi, logs: receipt.logs, eventName: "CardPaymentSettled" })
-        .length;
+      settled += parseEventLogs({
+        abi: platform.orderSettlement.abi,
+        logs: receipt.logs,
+        eventName: "CardPaymentSettled",
+      }).length;
     }
     assert.equal(settled, TRANSACTIONS);
     assert.equal(

@@ -10,7 +10,10 @@ library OrderMath {
     /// @notice Split `amount` into the franchisee's share and the platform fee.
     /// @dev The fee rounds down, so any remainder of the division goes to the franchisee and
     /// `franchiseeAmount + platformFee == amount` always holds.
-    function split(uint256 amount, uint16 feeBps) internal pure returns (uint256 franchiseeAmount, uint256 platformFee) {
+    function split(
+        uint256 amount,
+        uint16 feeBps
+    ) internal pure returns (uint256 franchiseeAmount, uint256 platformFee) {
         platformFee = (amount * feeBps) / BPS;
         // feeBps is bounded by the caller to <= BPS, so platformFee <= amount.
         unchecked {

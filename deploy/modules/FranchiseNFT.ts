@@ -6,7 +6,9 @@ import KycRegistryModule from "./KycRegistry.ts";
 /** Franchise NFTs, checked against the KYC registry, with the admin who registers restaurants. */
 export default buildModule("FranchiseNFT", (m) => {
   const { kycRegistry } = m.useModule(KycRegistryModule);
-  const admin = m.getParameter("admin", m.getAccount(0));
+  // The deployer administers: it must be, to wire the roles below. Hand DEFAULT_ADMIN_ROLE to a
+  // multisig afterwards on public networks.
+  const admin = m.getAccount(0);
   const franchiseAdmin = m.getParameter("franchiseAdmin", m.getAccount(3));
   const requiredKycLevel = m.getParameter("requiredKycLevel", 2);
 

@@ -9,7 +9,9 @@ import HotPotSpotModule from "./HotPotSpot.ts";
  */
 export default buildModule("LocalHotPotSpot", (m) => {
   const contracts = m.useModule(HotPotSpotModule);
-  const admin = m.getParameter("admin", m.getAccount(0));
+  // The deployer administers: it must be, to wire the roles below. Hand DEFAULT_ADMIN_ROLE to a
+  // multisig afterwards on public networks.
+  const admin = m.getAccount(0);
 
   const testGel = m.contract("TestGEL", [admin]);
   m.call(contracts.orderSettlement, "setCurrency", [

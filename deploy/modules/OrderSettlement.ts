@@ -14,7 +14,9 @@ const DEFAULT_CARD_REWARD_PER_TETRI = 10n ** 16n;
 export default buildModule("OrderSettlement", (m) => {
   const { kycRegistry, franchiseNFT } = m.useModule(FranchiseNFTModule);
   const { hotPotToken } = m.useModule(HotPotTokenModule);
-  const admin = m.getParameter("admin", m.getAccount(0));
+  // The deployer administers: it must be, to wire the roles below. Hand DEFAULT_ADMIN_ROLE to a
+  // multisig afterwards on public networks.
+  const admin = m.getAccount(0);
   const treasury = m.getParameter("treasury", m.getAccount(1));
   const settler = m.getParameter("settler", m.getAccount(2));
   const pauser = m.getParameter("pauser", m.getAccount(0));
