@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 
+import hardhatEthersPlugin from "@nomicfoundation/hardhat-ethers";
 import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
+import hardhatTypechainPlugin from "@nomicfoundation/hardhat-typechain";
 import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
@@ -18,7 +20,9 @@ const compiler = {
 };
 
 export default defineConfig({
-  plugins: [hardhatToolboxViemPlugin],
+  // viem for tests, deployment and operator scripts; ethers + TypeChain bindings for
+  // wallet-side examples (scripts/examples/), which is what most wallet integrators use.
+  plugins: [hardhatToolboxViemPlugin, hardhatEthersPlugin, hardhatTypechainPlugin],
   solidity: {
     profiles: {
       default: compiler,
