@@ -21,7 +21,7 @@ const compiler = {
 
 export default defineConfig({
   // viem for tests, deployment and operator scripts; ethers + TypeChain bindings for
-  // wallet-side examples (scripts/examples/), which is what most wallet integrators use.
+  // wallet-side examples (examples/), which is what most wallet integrators use.
   plugins: [hardhatToolboxViemPlugin, hardhatEthersPlugin, hardhatTypechainPlugin],
   solidity: {
     profiles: {

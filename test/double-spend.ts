@@ -9,6 +9,7 @@ import {
   CARD_REWARD_PER_TETRI,
   deployPlatform,
   OrderStatus,
+  placeApproved,
   RECEIPT_CID,
   signPermit,
   tokenOrder,
@@ -34,8 +35,7 @@ describe("double spending", async () => {
       customer: alice.account.address,
       price: 2_500n,
     });
-    await platform.testGel.write.approve([platform.orderSettlement.address, 10_000n], { account: alice.account });
-    await platform.orderSettlement.write.placeOrder([order], { account: alice.account });
+    await placeApproved(platform, order);
 
     await viem.assertions.revertWithCustomErrorWithArgs(
       platform.orderSettlement.write.placeOrder([order], { account: alice.account }),

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 
-import { payWithPermit } from "../scripts/examples/pay-with-permit.ts";
+import { payWithPermit } from "../examples/pay-with-permit.ts";
 import { ACCOUNT, DAY, deployPlatform, orderId, OrderStatus } from "./helpers/platform.ts";
 
 // The ethers + TypeChain wallet example pays a real order on a real (in-process) chain.

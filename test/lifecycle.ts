@@ -13,6 +13,7 @@ import {
   HOTPOT,
   OrderStatus,
   POINTS_PER_DISCOUNT_TETRI,
+  placeApproved,
   RECEIPT_CID,
   signPermit,
   tokenOrder,
@@ -95,8 +96,7 @@ describe("order life cycle", async () => {
       customer: bob.account.address,
       price: 3_000n,
     });
-    await platform.testGel.write.approve([platform.orderSettlement.address, 3_000n], { account: bob.account });
-    await platform.orderSettlement.write.placeOrder([order], { account: bob.account });
+    await placeApproved(platform, order);
 
     await viem.assertions.revertWithCustomErrorWithArgs(
       platform.orderSettlement.write.reclaim([order], { account: bob.account }),
@@ -128,8 +128,7 @@ describe("order life cycle", async () => {
       customer: carol.account.address,
       price: 1_000n,
     });
-    await platform.testGel.write.approve([platform.orderSettlement.address, 1_000n], { account: carol.account });
-    await platform.orderSettlement.write.placeOrder([order], { account: carol.account });
+    await placeApproved(platform, order);
     await viem.assertions.revertWithCustomErrorWithArgs(
       platform.orderSettlement.write.fulfill([{ ...order, price: 100_000n }, RECEIPT_CID], platform.asSigner.settler),
       platform.orderSettlement,
@@ -214,8 +213,7 @@ describe("order life cycle", async () => {
       customer: bob.account.address,
       price: 1_500n,
     });
-    await platform.testGel.write.approve([platform.orderSettlement.address, 3_000n], { account: bob.account });
-    await platform.orderSettlement.write.placeOrder([order], { account: bob.account });
+    await placeApproved(platform, order);
 
     await viem.assertions.revertWithCustomError(
       platform.orderSettlement.write.pause({ account: bob.account }),
@@ -250,7 +248,7 @@ describe("order life cycle", async () => {
     await platform.orderSettlement.write.reclaim([order], { account: bob.account });
 
     await platform.orderSettlement.write.unpause();
-    await platform.orderSettlement.write.placeOrder([next], { account: bob.account });
+    await placeApproved(platform, next);
 
     // Pausing the loyalty token freezes points too.
     await platform.hotPotToken.write.pause();
@@ -333,8 +331,7 @@ describe("order life cycle", async () => {
         customer: customer.account.address,
         price: amount,
       });
-      await platform.testGel.write.approve([platform.orderSettlement.address, amount], { account: customer.account });
-      await platform.orderSettlement.write.placeOrder([order], { account: customer.account });
+      await placeApproved(platform, order);
       await platform.orderSettlement.write.fulfill([order, RECEIPT_CID], platform.asSigner.settler);
       const earned = amount * CARD_REWARD_PER_TETRI + amount * TOKEN_REWARD_PER_TETRI;
       expected.set(customer.account.address, earned);

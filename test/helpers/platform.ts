@@ -1,6 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { encodePacked, keccak256, parseSignature, toHex, type Address, type Hex } from "viem";
 
+import { PERMIT_TYPES } from "../../examples/pay-with-permit.ts";
 import LocalHotPotSpotModule from "../../deploy/modules/LocalHotPotSpot.ts";
 
 /** Named actors, by the account index the deployment modules give them. */
@@ -124,6 +125,13 @@ export async function tokenOrder(
   };
 }
 
+/** The two-transaction path: the customer approves exactly the amount due, then places the order. */
+export async function placeApproved(platform: Platform, order: TokenOrder): Promise<void> {
+  const account = { account: order.customer };
+  await platform.testGel.write.approve([platform.orderSettlement.address, order.price - order.discount], account);
+  await platform.orderSettlement.write.placeOrder([order], account);
+}
+
 /** Signs an EIP-2612 permit of `value` TestGEL from `owner` to the settlement contract. */
 export async function signPermit(
   platform: Platform,
@@ -137,15 +145,7 @@ export async function signPermit(
   const signature = await owner.signTypedData({
     account: owner.account,
     domain: { name: "Test Georgian Lari", version: "1", chainId, verifyingContract: platform.testGel.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: PERMIT_TYPES,
     primaryType: "Permit",
     message: { owner: owner.account.address, spender: platform.orderSettlement.address, value, nonce, deadline },
   });

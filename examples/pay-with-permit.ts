@@ -6,8 +6,19 @@
  */
 import { Signature, type Signer, type TransactionReceipt } from "ethers";
 
-import type { IOrderSettlement } from "../../types/ethers-contracts/OrderSettlement.ts";
-import { OrderSettlement__factory, TestGEL__factory } from "../../types/ethers-contracts/index.ts";
+import type { IOrderSettlement } from "../types/ethers-contracts/OrderSettlement.ts";
+import { OrderSettlement__factory, TestGEL__factory } from "../types/ethers-contracts/index.ts";
+
+/** EIP-2612 `Permit` typed-data types: the same for every permit token. */
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
 
 export interface PaymentContracts {
   readonly orderSettlement: string;
@@ -34,15 +45,8 @@ export async function payWithPermit(
   const signature = Signature.from(
     await customer.signTypedData(
       { name, version: "1", chainId, verifyingContract: contracts.token },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      // ethers wants mutable arrays; the constant is shared with viem callers that want readonly.
+      { Permit: [...PERMIT_TYPES.Permit] },
       { owner, spender: contracts.orderSettlement, value, nonce, deadline },
     ),
   );
