@@ -1,0 +1,86 @@
+/**
+ * Shared pieces of the benchmark scripts (scripts/bench/gas.ts and scripts/bench/chain.ts):
+ * deterministic test data shaped like production data, and plain-text tables.
+ */
+import { getAddress, keccak256, slice, toHex, type Address, type Hex } from "viem";
+
+/** Hardhat's default accounts as the deployment modules use them. */
+export const ACCOUNT = {
+  admin: 0,
+  treasury: 1,
+  settler: 2,
+  franchiseAdmin: 3,
+  kycOfficer: 4,
+  firstCustomer: 5,
+  lastCustomer: 9,
+  /** Franchisees of the benchmark restaurants: accounts #10 upwards, one per restaurant. */
+  firstFranchisee: 10,
+} as const;
+
+/** KYC level FranchiseNFT requires of owners (deploy/modules/FranchiseNFT.ts). */
+export const FRANCHISEE_KYC_LEVEL = 2;
+
+/** Platform fees of the benchmark restaurants 1..n (cycled), in basis points. */
+export const RESTAURANT_FEES_BPS = [800, 1_000, 650, 1_200, 900] as const;
+
+/** `arr[i]`, failing loudly instead of yielding undefined. */
+export function at<T>(arr: readonly T[], i: number): T {
+  const value = arr[i];
+  if (value === undefined) throw new Error(`index ${i} out of range (length ${arr.length})`);
+  return value;
+}
+
+/** A bytes32 id derived from a label, like the API's keccak256 of its own order id. */
+export function id32(label: string): Hex {
+  return keccak256(toHex(label));
+}
+
+/** keccak256 of a card processor payment id (e.g. a Stripe PaymentIntent id). */
+export function paymentRefOf(label: string): Hex {
+  return keccak256(toHex(`pi_${label}`));
+}
+
+/**
+ * Binary CIDv1 of a receipt JSON as IPFS returns it for a small file: version 1, codec raw
+ * (0x55), sha2-256 multihash (0x12 0x20 + 32 bytes digest) — 36 bytes.
+ */
+export function receiptCidOf(label: string): Hex {
+  return `0x01551220${keccak256(toHex(`receipt:${label}`)).slice(2)}`;
+}
+
+/** A deterministic address nobody holds a key for: a customer of a custodial wallet, say. */
+export function pseudoAddress(label: string): Address {
+  return getAddress(slice(keccak256(toHex(`customer:${label}`)), 12));
+}
+
+/** The `ipfs://` metadata URI of benchmark restaurant `restaurantId`. */
+export function restaurantURI(restaurantId: number): string {
+  return `ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/restaurant-${restaurantId}.json`;
+}
+
+/** A plausible card payment in tetri (5.00 to 149.99 GEL), varying with `i`. */
+export function cardAmountOf(i: number): bigint {
+  return BigInt(500 + ((i * 7_919) % 14_500));
+}
+
+/** 12345678 -> "12,345,678". */
+export function fmt(value: number | bigint, fractionDigits = 0): string {
+  if (typeof value === "bigint") return value.toLocaleString("en-US");
+  return value.toLocaleString("en-US", {
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+  });
+}
+
+/** A plain-text table: first column left-aligned, the others right-aligned. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(at(widths, column)) : cell.padStart(at(widths, column))))
+      .join("  ");
+  const rule = widths.map((width) => "-".repeat(width)).join("  ");
+  return [line(headers), rule, ...rows.map(line)].join("\n");
+}
