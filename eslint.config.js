@@ -14,7 +14,9 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": [
         "error",
         {
-          allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "suite", "test"] }],
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "it", "suite", "test"] },
+          ],
         },
       ],
       "@typescript-eslint/explicit-module-boundary-types": "error",

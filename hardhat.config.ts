@@ -15,6 +15,7 @@ const compiler = {
   path: require.resolve("solc/soljson.js"),
   settings: {
     evmVersion: "cancun",
+    viaIR: true,
     optimizer: { enabled: true, runs: 10_000 },
   },
 };

@@ -107,6 +107,12 @@ contract FranchiseNFT is IFranchiseNFT, IERC4906, ERC721, AccessControl {
     }
 
     /// @inheritdoc IFranchiseNFT
+    function isActive(uint256 restaurantId) external view returns (bool) {
+        // Only register() sets `active`, and tokens are never burned: active implies registered.
+        return _franchises[restaurantId].active;
+    }
+
+    /// @inheritdoc IFranchiseNFT
     function requiredKycLevel() external view returns (uint8) {
         return _requiredKycLevel;
     }

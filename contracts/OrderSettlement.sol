@@ -5,6 +5,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
@@ -15,7 +17,7 @@ import {OrderMath} from "./libraries/OrderMath.sol";
 
 /// @title OrderSettlement
 /// @notice See {IOrderSettlement}.
-contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, ReentrancyGuardTransient {
+contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice Role of the platform's relayer: records card payments and refunds, fulfils and refunds orders.
@@ -24,14 +26,20 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     /// @notice The least time a restaurant gets to serve a token order before the customer may reclaim it.
     uint256 public constant MIN_RECLAIM_DELAY = 1 hours;
+    /// @notice EIP-712 type of a quoted token order.
+    bytes32 public constant TOKEN_ORDER_TYPEHASH = keccak256(
+        "TokenOrder(bytes32 orderId,uint256 restaurantId,address customer,address token,"
+        "uint96 price,uint96 discount,uint256 pointsRedeemed,uint48 reclaimAfter)"
+    );
 
     /// @notice The franchise registry: restaurant owners, fees and active flags.
     IFranchiseNFT public immutable FRANCHISE;
     /// @notice The loyalty token minted as rewards and burned on redemption.
     IHotPotToken public immutable LOYALTY;
 
-    // Declared first so they share a slot with Pausable's flag: a card settlement reads the
-    // pause flag and the reward rate with one cold storage access.
+    // Declared first so they share a slot with Pausable's flag (Pausable comes last among the
+    // stateful bases): a card settlement reads the pause flag and the reward rate with one cold
+    // storage access. Keep it so when adding bases.
     uint96 private _cardRate;
     uint24 private _cardRateEpoch;
 
@@ -42,7 +50,13 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     mapping(bytes32 orderId => bytes32 orderHash) private _tokenOrderHashes;
     mapping(bytes32 refundRef => bool) private _recordedRefunds;
 
-    constructor(address admin, IFranchiseNFT franchise, IHotPotToken loyalty, address treasury_, uint96 cardRate) {
+    constructor(
+        address admin,
+        IFranchiseNFT franchise,
+        IHotPotToken loyalty,
+        address treasury_,
+        uint96 cardRate
+    ) EIP712("Hot Pot Spot", "1") {
         if (admin == address(0) || address(franchise) == address(0) || address(loyalty) == address(0)) {
             revert OrderSettlementZeroAddress();
         }
@@ -56,20 +70,21 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     // ─── Token orders ────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc IOrderSettlement
-    function placeOrder(TokenOrder calldata order) external nonReentrant whenNotPaused {
-        uint256 paid = _recordPlacement(order);
+    function placeOrder(TokenOrder calldata order, bytes calldata quote) external nonReentrant whenNotPaused {
+        uint256 paid = _recordPlacement(order, quote);
         _collect(order, paid);
     }
 
     /// @inheritdoc IOrderSettlement
     function placeOrderWithPermit(
         TokenOrder calldata order,
+        bytes calldata quote,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
-        uint256 paid = _recordPlacement(order);
+        uint256 paid = _recordPlacement(order, quote);
         // Anyone who saw the signature may have submitted it first; the allowance it granted is
         // then in place and _collect uses it. Any other permit failure surfaces there too.
         try IERC20Permit(order.token).permit(order.customer, address(this), paid, permitDeadline, v, r, s) {} catch {}
@@ -77,8 +92,8 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc IOrderSettlement
-    function fulfill(TokenOrder calldata order, bytes calldata receiptCid) external nonReentrant whenNotPaused {
-        if (receiptCid.length == 0) revert OrderSettlementEmptyReceipt();
+    function fulfill(TokenOrder calldata order, bytes32 receiptDigest) external nonReentrant whenNotPaused {
+        if (receiptDigest == bytes32(0)) revert OrderSettlementEmptyReceipt();
         _requireEscrowed(order);
         (address franchisee, uint16 feeBps, ) = FRANCHISE.payoutInfo(order.restaurantId);
         _requireOperator(franchisee, order.restaurantId);
@@ -95,7 +110,7 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
             franchiseeAmount,
             platformFee,
             reward,
-            receiptCid
+            receiptDigest
         );
 
         IERC20 token = IERC20(order.token);
@@ -130,6 +145,9 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
 
     // ─── Card payments ───────────────────────────────────────────────────────────────────────
 
+    // The two card entry points carry no reentrancy guard: they are settler-only and call out only
+    // to the immutable FranchiseNFT (a view) and HotPotToken's mint, which makes no callbacks.
+
     /// @inheritdoc IOrderSettlement
     function settleCardPayment(
         bytes32 orderId,
@@ -137,24 +155,33 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         address customer,
         uint64 amount,
         bytes32 paymentRef,
-        bytes calldata receiptCid
-    ) external onlyRole(SETTLER_ROLE) nonReentrant whenNotPaused {
-        _settleCard(orderId, restaurantId, customer, amount, paymentRef, receiptCid, _cardRate, _cardRateEpoch);
+        bytes32 receiptDigest
+    ) external onlyRole(SETTLER_ROLE) whenNotPaused {
+        if (_orders[orderId].status != OrderStatus.None) revert OrderSettlementOrderExists(orderId);
+        if (!FRANCHISE.isActive(restaurantId)) revert OrderSettlementRestaurantInactive(restaurantId);
+        _recordCard(orderId, restaurantId, customer, amount, paymentRef, receiptDigest, _cardRate, _cardRateEpoch);
     }
 
     /// @inheritdoc IOrderSettlement
     function settleCardPayments(
         CardPayment[] calldata payments
-    ) external onlyRole(SETTLER_ROLE) nonReentrant whenNotPaused returns (uint256 settled) {
+    ) external onlyRole(SETTLER_ROLE) whenNotPaused returns (uint256 settled) {
         if (payments.length == 0) revert OrderSettlementEmptyBatch();
         (uint96 rate, uint24 epoch) = (_cardRate, _cardRateEpoch);
+        // A relayer that sorts a batch by restaurant pays one lookup per restaurant. Restaurant 0 is
+        // never registered; it doubles as "nothing checked yet", so it is always looked up (and fails).
+        uint256 checkedRestaurant = 0;
         for (uint256 i = 0; i < payments.length; ++i) {
             CardPayment calldata p = payments[i];
             if (_orders[p.orderId].status != OrderStatus.None) {
                 emit CardPaymentDuplicateSkipped(p.orderId);
                 continue;
             }
-            _settleCard(p.orderId, p.restaurantId, p.customer, p.amount, p.paymentRef, p.receiptCid, rate, epoch);
+            if (p.restaurantId != checkedRestaurant || p.restaurantId == 0) {
+                if (!FRANCHISE.isActive(p.restaurantId)) revert OrderSettlementRestaurantInactive(p.restaurantId);
+                checkedRestaurant = p.restaurantId;
+            }
+            _recordCard(p.orderId, p.restaurantId, p.customer, p.amount, p.paymentRef, p.receiptDigest, rate, epoch);
             // Bounded by payments.length, which calldata size bounds far below 2^256.
             unchecked {
                 ++settled;
@@ -168,10 +195,12 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         uint64 amount,
         bytes32 refundRef
     ) external onlyRole(SETTLER_ROLE) nonReentrant {
-        OrderRecord memory record = _orders[orderId];
-        if (record.status != OrderStatus.CardSettled) revert OrderSettlementInvalidStatus(orderId, record.status);
+        // The replay check comes first so that a retried refund always gets the same answer, even
+        // when that refund emptied the order.
         if (refundRef == bytes32(0)) revert OrderSettlementInvalidRefundRef();
         if (_recordedRefunds[refundRef]) revert OrderSettlementRefundAlreadyRecorded(refundRef);
+        OrderRecord memory record = _orders[orderId];
+        if (record.status != OrderStatus.CardSettled) revert OrderSettlementInvalidStatus(orderId, record.status);
         if (amount == 0) revert OrderSettlementZeroAmount();
         if (amount > record.cardAmount) revert OrderSettlementRefundExceedsAmount(amount, record.cardAmount);
 
@@ -251,8 +280,15 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc IOrderSettlement
-    function hashTokenOrder(TokenOrder calldata order) public view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), order));
+    function hashTokenOrder(TokenOrder calldata order) public pure returns (bytes32) {
+        // Not bound to the chain id: storage is this contract's own, and an escrowed order must stay
+        // reachable even if the chain id changed (a fork). Signatures are bound by `quoteDigest`.
+        return keccak256(abi.encode(order));
+    }
+
+    /// @inheritdoc IOrderSettlement
+    function quoteDigest(TokenOrder calldata order) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(TOKEN_ORDER_TYPEHASH, order)));
     }
 
     /// @inheritdoc IOrderSettlement
@@ -277,8 +313,8 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
 
     // ─── Internals ───────────────────────────────────────────────────────────────────────────
 
-    /// @dev Checks a new token order and records it; returns the amount to collect.
-    function _recordPlacement(TokenOrder calldata order) private returns (uint256 paid) {
+    /// @dev Checks a new token order and its quote and records it; returns the amount to collect.
+    function _recordPlacement(TokenOrder calldata order, bytes calldata quote) private returns (uint256 paid) {
         if (msg.sender != order.customer) revert OrderSettlementNotCustomer(msg.sender, order.customer);
         if (order.orderId == bytes32(0)) revert OrderSettlementInvalidOrderId();
         OrderStatus status = _orders[order.orderId].status;
@@ -293,8 +329,11 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
             revert OrderSettlementInvalidRedemption(order.pointsRedeemed, expectedPoints);
         uint256 earliest = block.timestamp + MIN_RECLAIM_DELAY;
         if (order.reclaimAfter < earliest) revert OrderSettlementReclaimTooSoon(order.reclaimAfter, earliest);
-        (, , bool active) = FRANCHISE.payoutInfo(order.restaurantId);
-        if (!active) revert OrderSettlementRestaurantInactive(order.restaurantId);
+        if (!FRANCHISE.isActive(order.restaurantId)) revert OrderSettlementRestaurantInactive(order.restaurantId);
+        (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(quoteDigest(order), quote);
+        if (error != ECDSA.RecoverError.NoError || !hasRole(SETTLER_ROLE, signer)) {
+            revert OrderSettlementInvalidQuote(signer);
+        }
 
         // discount <= maxDiscount <= price was checked above.
         unchecked {
@@ -350,27 +389,21 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
         }
     }
 
-    function _settleCard(
+    /// @dev Records a card payment whose order id is unused and whose restaurant is active.
+    function _recordCard(
         bytes32 orderId,
         uint256 restaurantId,
         address customer,
         uint64 amount,
         bytes32 paymentRef,
-        bytes calldata receiptCid,
+        bytes32 receiptDigest,
         uint96 rate,
         uint24 epoch
     ) private {
         if (orderId == bytes32(0)) revert OrderSettlementInvalidOrderId();
         if (customer == address(0)) revert OrderSettlementZeroAddress();
         if (amount == 0) revert OrderSettlementZeroAmount();
-        if (receiptCid.length == 0) revert OrderSettlementEmptyReceipt();
-        OrderStatus status = _orders[orderId].status;
-        if (status != OrderStatus.None) revert OrderSettlementOrderExists(orderId);
-        IFranchiseNFT.Franchise memory franchise = FRANCHISE.franchiseOf(restaurantId);
-        if (!franchise.active) revert OrderSettlementRestaurantInactive(restaurantId);
-
-        (, uint256 platformFee) = OrderMath.split(amount, franchise.feeBps);
-        uint256 reward = OrderMath.reward(amount, rate);
+        if (receiptDigest == bytes32(0)) revert OrderSettlementEmptyReceipt();
 
         _orders[orderId] = OrderRecord({
             status: OrderStatus.CardSettled,
@@ -378,8 +411,9 @@ contract OrderSettlement is IOrderSettlement, AccessControl, Pausable, Reentranc
             customer: customer,
             cardRateEpoch: epoch
         });
-        emit CardPaymentSettled(orderId, restaurantId, customer, amount, platformFee, reward, paymentRef, receiptCid);
+        emit CardPaymentSettled(orderId, restaurantId, customer, amount, paymentRef, receiptDigest);
 
+        uint256 reward = OrderMath.reward(amount, rate);
         if (reward != 0) LOYALTY.mint(customer, reward);
     }
 

@@ -1,24 +1,15 @@
 /**
  * Wallet-side example (ethers v6 + TypeChain bindings): how a customer's wallet pays a token
- * order in one transaction. The app gives the wallet the order description; the wallet signs an
- * EIP-2612 permit for exactly the amount due and submits `placeOrderWithPermit`.
+ * order in one transaction. The app gives the wallet the order description and the platform's
+ * quote (a settler's signature over it); the wallet signs an EIP-2612 permit for exactly the
+ * amount due and submits `placeOrderWithPermit`.
  * test/ethers-wallet.ts runs this code against a real chain.
  */
 import { Signature, type Signer, type TransactionReceipt } from "ethers";
 
+import { PERMIT_TYPES } from "../lib/typed-data.ts";
 import type { IOrderSettlement } from "../types/ethers-contracts/OrderSettlement.ts";
 import { OrderSettlement__factory, TestGEL__factory } from "../types/ethers-contracts/index.ts";
-
-/** EIP-2612 `Permit` typed-data types: the same for every permit token. */
-export const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
 
 export interface PaymentContracts {
   readonly orderSettlement: string;
@@ -26,11 +17,12 @@ export interface PaymentContracts {
   readonly token: string;
 }
 
-/** Signs a permit for `price - discount` and places the order; resolves with the mined receipt. */
+/** Signs a permit for `price - discount` and places the quoted order; resolves with the mined receipt. */
 export async function payWithPermit(
   customer: Signer,
   contracts: PaymentContracts,
   order: IOrderSettlement.TokenOrderStruct & { price: bigint; discount: bigint; reclaimAfter: bigint },
+  quote: string,
 ): Promise<TransactionReceipt> {
   const owner = await customer.getAddress();
   const token = TestGEL__factory.connect(contracts.token, customer);
@@ -51,7 +43,7 @@ export async function payWithPermit(
     ),
   );
 
-  const tx = await settlement.placeOrderWithPermit(order, deadline, signature.v, signature.r, signature.s);
+  const tx = await settlement.placeOrderWithPermit(order, quote, deadline, signature.v, signature.r, signature.s);
   const receipt = await tx.wait();
   if (receipt === null || receipt.status !== 1) throw new Error(`order payment ${tx.hash} failed`);
   return receipt;

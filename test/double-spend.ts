@@ -10,7 +10,9 @@ import {
   deployPlatform,
   OrderStatus,
   placeApproved,
-  RECEIPT_CID,
+  quote,
+  RECEIPT_DIGEST,
+  sameAddress,
   signPermit,
   tokenOrder,
 } from "./helpers/platform.ts";
@@ -38,14 +40,14 @@ describe("double spending", async () => {
     await placeApproved(platform, order);
 
     await viem.assertions.revertWithCustomErrorWithArgs(
-      platform.orderSettlement.write.placeOrder([order], { account: alice.account }),
+      platform.orderSettlement.write.placeOrder([order, await quote(platform, order)], { account: alice.account }),
       platform.orderSettlement,
       "OrderSettlementOrderExists",
       [order.orderId],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
       platform.orderSettlement.write.settleCardPayment(
-        [order.orderId, 1n, alice.account.address, 2_500n, keccak256(toHex("pi_1")), RECEIPT_CID],
+        [order.orderId, 1n, alice.account.address, 2_500n, keccak256(toHex("pi_1")), RECEIPT_DIGEST],
         platform.asSigner.settler,
       ),
       platform.orderSettlement,
@@ -53,6 +55,67 @@ describe("double spending", async () => {
       [order.orderId],
     );
     assert.equal(await platform.testGel.read.balanceOf([platform.orderSettlement.address]), 2_500n);
+  });
+
+  it("binds an order id to the customer it was quoted for, so nobody can take it first", async () => {
+    const platform = await networkHelpers.loadFixture(restaurantFixture);
+    const alice = platform.wallet(ACCOUNT.alice);
+    const mallory = platform.wallet(ACCOUNT.stranger);
+    const order = await tokenOrder(platform, connection, {
+      label: "squat",
+      restaurantId: 1n,
+      customer: alice.account.address,
+      price: 2_500n,
+    });
+    const alicesQuote = await quote(platform, order);
+
+    // Mallory copies Alice's pending order: as herself the quote does not match, as Alice she is not the sender.
+    await viem.assertions.revertWithCustomError(
+      platform.orderSettlement.write.placeOrder(
+        [{ ...order, customer: mallory.account.address, price: 1n }, alicesQuote],
+        {
+          account: mallory.account,
+        },
+      ),
+      platform.orderSettlement,
+      "OrderSettlementInvalidQuote",
+    );
+    await viem.assertions.revertWithCustomError(
+      platform.orderSettlement.write.placeOrder([order, alicesQuote], { account: mallory.account }),
+      platform.orderSettlement,
+      "OrderSettlementNotCustomer",
+    );
+    // A quote Mallory signs herself is no quote.
+    const forged = { ...order, customer: mallory.account.address, price: 1n };
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      platform.orderSettlement.write.placeOrder([forged, await quote(platform, forged, ACCOUNT.stranger)], {
+        account: mallory.account,
+      }),
+      platform.orderSettlement,
+      "OrderSettlementInvalidQuote",
+      [sameAddress(mallory.account.address)],
+    );
+
+    await placeApproved(platform, order);
+    assert.equal((await platform.orderSettlement.read.orderOf([order.orderId])).status, OrderStatus.Escrowed);
+  });
+
+  it("refuses a token order whose price the customer lowered after the quote", async () => {
+    const platform = await networkHelpers.loadFixture(restaurantFixture);
+    const alice = platform.wallet(ACCOUNT.alice);
+    const order = await tokenOrder(platform, connection, {
+      label: "cheaper",
+      restaurantId: 1n,
+      customer: alice.account.address,
+      price: 2_500n,
+    });
+    const quoted = await quote(platform, order);
+    await platform.testGel.write.approve([platform.orderSettlement.address, 2_500n], { account: alice.account });
+    await viem.assertions.revertWithCustomError(
+      platform.orderSettlement.write.placeOrder([{ ...order, price: 250n }, quoted], { account: alice.account }),
+      platform.orderSettlement,
+      "OrderSettlementInvalidQuote",
+    );
   });
 
   it("refuses a token order for an id already paid by card", async () => {
@@ -65,12 +128,12 @@ describe("double spending", async () => {
       price: 2_500n,
     });
     await platform.orderSettlement.write.settleCardPayment(
-      [order.orderId, 1n, alice.account.address, 2_500n, keccak256(toHex("pi_2")), RECEIPT_CID],
+      [order.orderId, 1n, alice.account.address, 2_500n, keccak256(toHex("pi_2")), RECEIPT_DIGEST],
       platform.asSigner.settler,
     );
     await platform.testGel.write.approve([platform.orderSettlement.address, 2_500n], { account: alice.account });
     await viem.assertions.revertWithCustomError(
-      platform.orderSettlement.write.placeOrder([order], { account: alice.account }),
+      platform.orderSettlement.write.placeOrder([order, await quote(platform, order)], { account: alice.account }),
       platform.orderSettlement,
       "OrderSettlementOrderExists",
     );
@@ -85,7 +148,7 @@ describe("double spending", async () => {
       customer: bob,
       amount: 1_000n,
       paymentRef: keccak256(toHex(`pi_${label}`)),
-      receiptCid: RECEIPT_CID,
+      receiptDigest: RECEIPT_DIGEST,
     });
     const batch = [payment("a"), payment("b"), payment("a")];
     const hash = await platform.orderSettlement.write.settleCardPayments([batch], platform.asSigner.settler);
@@ -113,9 +176,9 @@ describe("double spending", async () => {
     });
     const second = { ...first, orderId: keccak256(toHex("order:all-in-2")) };
 
-    await platform.orderSettlement.write.placeOrder([first], { account: carol.account });
+    await platform.orderSettlement.write.placeOrder([first, await quote(platform, first)], { account: carol.account });
     await viem.assertions.revertWithCustomError(
-      platform.orderSettlement.write.placeOrder([second], { account: carol.account }),
+      platform.orderSettlement.write.placeOrder([second, await quote(platform, second)], { account: carol.account }),
       platform.testGel,
       "ERC20InsufficientBalance",
     );
@@ -136,9 +199,14 @@ describe("double spending", async () => {
     const deadline = BigInt(first.reclaimAfter);
     const { v, r, s } = await signPermit(platform, ACCOUNT.dave, 1_200n, deadline);
 
-    await platform.orderSettlement.write.placeOrderWithPermit([first, deadline, v, r, s], { account: dave.account });
+    await platform.orderSettlement.write.placeOrderWithPermit(
+      [first, await quote(platform, first), deadline, v, r, s],
+      { account: dave.account },
+    );
     await viem.assertions.revertWithCustomError(
-      platform.orderSettlement.write.placeOrderWithPermit([second, deadline, v, r, s], { account: dave.account }),
+      platform.orderSettlement.write.placeOrderWithPermit([second, await quote(platform, second), deadline, v, r, s], {
+        account: dave.account,
+      }),
       platform.testGel,
       "ERC20InsufficientAllowance",
     );

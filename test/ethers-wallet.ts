@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { getAddress } from "viem";
 
 import { payWithPermit } from "../examples/pay-with-permit.ts";
-import { ACCOUNT, DAY, deployPlatform, orderId, OrderStatus } from "./helpers/platform.ts";
+import { ACCOUNT, DAY, deployPlatform, orderId, OrderStatus, quote } from "./helpers/platform.ts";
 
 // The ethers + TypeChain wallet example pays a real order on a real (in-process) chain.
 describe("wallet-side example with ethers", async () => {
@@ -34,6 +34,7 @@ describe("wallet-side example with ethers", async () => {
       customer,
       { orderSettlement: platform.orderSettlement.address, token: platform.testGel.address },
       order,
+      await quote(platform, { ...order, reclaimAfter: Number(order.reclaimAfter) }),
     );
 
     assert.equal(receipt.status, 1);

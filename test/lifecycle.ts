@@ -14,7 +14,8 @@ import {
   OrderStatus,
   POINTS_PER_DISCOUNT_TETRI,
   placeApproved,
-  RECEIPT_CID,
+  quote,
+  RECEIPT_DIGEST,
   signPermit,
   tokenOrder,
   TOKEN_REWARD_PER_TETRI,
@@ -36,7 +37,7 @@ describe("order life cycle", async () => {
         platform.wallet(ACCOUNT.alice).account.address,
         5_000n,
         keccak256(toHex("pi_seed")),
-        RECEIPT_CID,
+        RECEIPT_DIGEST,
       ],
       platform.asSigner.settler,
     );
@@ -57,7 +58,8 @@ describe("order life cycle", async () => {
     await expectBalanceDeltas(
       platform,
       platform.hotPotToken,
-      () => platform.orderSettlement.write.placeOrder([order], { account: alice.account }),
+      async () =>
+        platform.orderSettlement.write.placeOrder([order, await quote(platform, order)], { account: alice.account }),
       [[alice.account.address, -20n * POINTS_PER_DISCOUNT_TETRI]],
     );
 
@@ -80,7 +82,7 @@ describe("order life cycle", async () => {
     );
     assert.equal(await platform.hotPotToken.read.balanceOf([alice.account.address]), 50n * HOTPOT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      platform.orderSettlement.write.fulfill([order, RECEIPT_CID], platform.asSigner.settler),
+      platform.orderSettlement.write.fulfill([order, RECEIPT_DIGEST], platform.asSigner.settler),
       platform.orderSettlement,
       "OrderSettlementInvalidStatus",
       [order.orderId, OrderStatus.Refunded],
@@ -130,7 +132,10 @@ describe("order life cycle", async () => {
     });
     await placeApproved(platform, order);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      platform.orderSettlement.write.fulfill([{ ...order, price: 100_000n }, RECEIPT_CID], platform.asSigner.settler),
+      platform.orderSettlement.write.fulfill(
+        [{ ...order, price: 100_000n }, RECEIPT_DIGEST],
+        platform.asSigner.settler,
+      ),
       platform.orderSettlement,
       "OrderSettlementOrderMismatch",
       [order.orderId],
@@ -142,7 +147,7 @@ describe("order life cycle", async () => {
     const erin = platform.wallet(ACCOUNT.erin).account.address;
     const id = keccak256(toHex("order:card-refund"));
     await platform.orderSettlement.write.settleCardPayment(
-      [id, 1n, erin, 4_000n, keccak256(toHex("pi_refund")), RECEIPT_CID],
+      [id, 1n, erin, 4_000n, keccak256(toHex("pi_refund")), RECEIPT_DIGEST],
       platform.asSigner.settler,
     );
     assert.equal(await platform.hotPotToken.read.balanceOf([erin]), 4_000n * CARD_REWARD_PER_TETRI);
@@ -200,7 +205,10 @@ describe("order life cycle", async () => {
       [alice.account.address, platform.orderSettlement.address, 2_000n, deadline, v, r, s],
       { account: platform.wallet(ACCOUNT.stranger).account },
     );
-    await platform.orderSettlement.write.placeOrderWithPermit([order, deadline, v, r, s], { account: alice.account });
+    await platform.orderSettlement.write.placeOrderWithPermit(
+      [order, await quote(platform, order), deadline, v, r, s],
+      { account: alice.account },
+    );
     assert.equal((await platform.orderSettlement.read.orderOf([order.orderId])).status, OrderStatus.Escrowed);
   });
 
@@ -227,18 +235,18 @@ describe("order life cycle", async () => {
       reclaimAfter: order.reclaimAfter + 2 * Number(DAY),
     };
     await viem.assertions.revertWithCustomError(
-      platform.orderSettlement.write.placeOrder([next], { account: bob.account }),
+      platform.orderSettlement.write.placeOrder([next, await quote(platform, next)], { account: bob.account }),
       platform.orderSettlement,
       "EnforcedPause",
     );
     await viem.assertions.revertWithCustomError(
-      platform.orderSettlement.write.fulfill([order, RECEIPT_CID], platform.asSigner.settler),
+      platform.orderSettlement.write.fulfill([order, RECEIPT_DIGEST], platform.asSigner.settler),
       platform.orderSettlement,
       "EnforcedPause",
     );
     await viem.assertions.revertWithCustomError(
       platform.orderSettlement.write.settleCardPayment(
-        [next.orderId, 1n, bob.account.address, 100n, keccak256(toHex("pi_paused")), RECEIPT_CID],
+        [next.orderId, 1n, bob.account.address, 100n, keccak256(toHex("pi_paused")), RECEIPT_DIGEST],
         platform.asSigner.settler,
       ),
       platform.orderSettlement,
@@ -268,7 +276,7 @@ describe("order life cycle", async () => {
     const unauthorized = "AccessControlUnauthorizedAccount";
     await viem.assertions.revertWithCustomError(
       platform.orderSettlement.write.settleCardPayment(
-        [keccak256(toHex("x")), 1n, someone, 1n, keccak256(toHex("pi_x")), RECEIPT_CID],
+        [keccak256(toHex("x")), 1n, someone, 1n, keccak256(toHex("pi_x")), RECEIPT_DIGEST],
         stranger,
       ),
       platform.orderSettlement,
@@ -321,7 +329,7 @@ describe("order life cycle", async () => {
           customer.account.address,
           amount,
           keccak256(toHex(`pi_d${i}`)),
-          RECEIPT_CID,
+          RECEIPT_DIGEST,
         ],
         platform.asSigner.settler,
       );
@@ -332,7 +340,7 @@ describe("order life cycle", async () => {
         price: amount,
       });
       await placeApproved(platform, order);
-      await platform.orderSettlement.write.fulfill([order, RECEIPT_CID], platform.asSigner.settler);
+      await platform.orderSettlement.write.fulfill([order, RECEIPT_DIGEST], platform.asSigner.settler);
       const earned = amount * CARD_REWARD_PER_TETRI + amount * TOKEN_REWARD_PER_TETRI;
       expected.set(customer.account.address, earned);
       expectedMinted += earned;

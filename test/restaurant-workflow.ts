@@ -10,7 +10,8 @@ import {
   deployPlatform,
   expectBalanceDeltas,
   OrderStatus,
-  RECEIPT_CID,
+  quote,
+  RECEIPT_DIGEST,
   sameAddress,
   signPermit,
   tokenOrder,
@@ -57,7 +58,10 @@ describe("full restaurant workflow", async () => {
     await expectBalanceDeltas(
       platform,
       platform.testGel,
-      () => platform.orderSettlement.write.placeOrderWithPermit([order, deadline, v, r, s], { account: alice.account }),
+      async () =>
+        platform.orderSettlement.write.placeOrderWithPermit([order, await quote(platform, order), deadline, v, r, s], {
+          account: alice.account,
+        }),
       [
         [alice.account.address, -5_000n],
         [platform.orderSettlement.address, 5_000n],
@@ -70,7 +74,7 @@ describe("full restaurant workflow", async () => {
       platform,
       platform.testGel,
       () =>
-        platform.orderSettlement.write.fulfill([order, RECEIPT_CID], {
+        platform.orderSettlement.write.fulfill([order, RECEIPT_DIGEST], {
           account: platform.wallet(ACCOUNT.franchisee).account,
         }),
       [
@@ -83,7 +87,7 @@ describe("full restaurant workflow", async () => {
     assert.equal((await platform.orderSettlement.read.orderOf([order.orderId])).status, OrderStatus.Fulfilled);
   });
 
-  it("settles a card payment once, with receipt CID and rewards, as the Stripe relayer would", async () => {
+  it("settles a card payment once, with its receipt digest and rewards, as the Stripe relayer would", async () => {
     const platform = await deployPlatform(connection);
     const bob = platform.wallet(ACCOUNT.bob).account.address;
     await platform.openRestaurant(7n, platform.wallet(ACCOUNT.franchisee).account.address, 1_500);
@@ -92,14 +96,14 @@ describe("full restaurant workflow", async () => {
     const paymentRef = keccak256(toHex("pi_3QxYzAbCdEf"));
     await viem.assertions.emitWithArgs(
       platform.orderSettlement.write.settleCardPayment(
-        [id, 7n, bob, 2_500n, paymentRef, RECEIPT_CID],
+        [id, 7n, bob, 2_500n, paymentRef, RECEIPT_DIGEST],
         platform.asSigner.settler,
       ),
       platform.orderSettlement,
       "CardPaymentSettled",
-      [id, 7n, sameAddress(bob), 2_500n, 375n, 2_500n * CARD_REWARD_PER_TETRI, paymentRef, RECEIPT_CID],
+      [id, 7n, sameAddress(bob), 2_500n, paymentRef, RECEIPT_DIGEST],
     );
-    assert.equal(await platform.hotPotToken.read.balanceOf([bob]), 25n * 10n ** 18n);
+    assert.equal(await platform.hotPotToken.read.balanceOf([bob]), 2_500n * CARD_REWARD_PER_TETRI);
     const record = await platform.orderSettlement.read.orderOf([id]);
     assert.equal(record.status, OrderStatus.CardSettled);
     assert.equal(record.cardAmount, 2_500n);

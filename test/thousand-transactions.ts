@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { keccak256, parseEventLogs, toHex, type Hex } from "viem";
 
-import { ACCOUNT, CARD_REWARD_PER_TETRI, deployPlatform, RECEIPT_CID } from "./helpers/platform.ts";
+import { ACCOUNT, CARD_REWARD_PER_TETRI, deployPlatform, RECEIPT_DIGEST } from "./helpers/platform.ts";
 
 const TRANSACTIONS = 1_000;
 const QUEUE_BEFORE_MINING = 150;
@@ -33,7 +33,7 @@ describe("1000 transactions", async () => {
       assert.ok(customer);
       hashes.push(
         await platform.orderSettlement.write.settleCardPayment(
-          [keccak256(toHex(`order:bulk-${i}`)), 1n, customer, 100n, keccak256(toHex(`pi_bulk_${i}`)), RECEIPT_CID],
+          [keccak256(toHex(`order:bulk-${i}`)), 1n, customer, 100n, keccak256(toHex(`pi_bulk_${i}`)), RECEIPT_DIGEST],
           { account: settler.account, nonce: nonce++, gas: 250_000n },
         ),
       );

@@ -66,6 +66,10 @@ interface IFranchiseNFT {
     /// @notice Owner, fee and active flag in one call (what settlement needs); reverts for unknown restaurants.
     function payoutInfo(uint256 restaurantId) external view returns (address owner, uint16 feeBps, bool active);
 
+    /// @notice Whether the restaurant accepts new orders; false for unknown restaurants.
+    /// @dev One storage read: the cheap check settlement makes on every order.
+    function isActive(uint256 restaurantId) external view returns (bool);
+
     /// @notice The KYC level every franchise recipient must hold.
     function requiredKycLevel() external view returns (uint8);
 }

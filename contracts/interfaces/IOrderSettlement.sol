@@ -3,20 +3,25 @@ pragma solidity 0.8.28;
 
 /// @title Order settlement: token escrow and card-payment records
 /// @notice Every order id settles at most once, whichever way it is paid.
-/// - Token orders: the customer escrows the price (less a loyalty discount) in an allowed stable
-///   token; the restaurant owner or a settler fulfils (paying franchisee and treasury, minting
-///   rewards) or refunds; after `reclaimAfter` the customer may take an unfulfilled order back.
+/// - Token orders: the platform quotes the order (a settler signs its EIP-712 description: the
+///   price comes from the menu and the order id is bound to the customer); the customer escrows
+///   the price (less a loyalty discount) in an allowed stable token; the restaurant owner or a
+///   settler fulfils (paying franchisee and treasury at the fee in force then, minting rewards) or
+///   refunds; from `reclaimAfter` on the customer may take an unfulfilled order back.
 ///   Like Base's AuthCaptureEscrow, the order's full description travels in calldata and only its
 ///   hash and status are stored.
 /// - Card orders: paid through a card processor off chain; a settler records the payment (with
-///   the hash of the processor's payment id and the CID of the receipt) and rewards are minted;
+///   the hash of the processor's payment id and the digest of the receipt) and rewards are minted;
 ///   refunds recorded later claw the rewards back pro rata.
 /// Amounts are in the payment currency's smallest unit (GEL tetri for card orders).
+/// Receipts: every settled order commits to its receipt JSON by `receiptDigest`, the sha2-256 of
+/// the receipt's bytes. Receipts are stored on IPFS as one raw block (CIDv1, what Kubo and Pinata
+/// produce for files up to one chunk, 256 KiB), so the receipt's CID is the digest itself:
+/// CIDv1(codec raw 0x55, multihash sha2-256 0x12, digest), e.g. `bafkrei…` in base32.
 /// @dev Warning: settlers are trusted to record only card payments the processor confirmed and to
 /// fulfil only orders the restaurant served; a settler key can mint rewards through card records.
-/// @dev Warning: the contract does not know menu prices. The price in a token order is chosen by
-/// the customer's app; the restaurant (or the API acting as settler) must check the escrowed amount
-/// against the order before fulfilling, and refund a mismatch.
+/// @dev Warning: the contract does not know menu prices; it trusts the settler's quote signature.
+/// A leaked settler key can quote any price, as it can record card payments.
 /// @dev Warning: pausing stops new orders, fulfilments and card records, never refunds or
 /// reclaims. Pausing the loyalty token, though, blocks anything that mints or burns points.
 /// @dev Warning: only plain ERC-20 stable tokens are supported: pulls are checked by balance
@@ -42,7 +47,8 @@ interface IOrderSettlement {
     /// @param discount Part of `price` paid with loyalty points instead of tokens.
     /// @param pointsRedeemed Loyalty tokens burned for the discount (`discount` × the currency's
     /// `pointsPerDiscountUnit` at placement).
-    /// @param reclaimAfter Unix time after which the customer may reclaim an unfulfilled order.
+    /// @param reclaimAfter Unix time from which the customer may reclaim an unfulfilled order. It
+    /// also bounds the quote's life: an order must be placed at least MIN_RECLAIM_DELAY before it.
     struct TokenOrder {
         bytes32 orderId;
         uint256 restaurantId;
@@ -60,14 +66,14 @@ interface IOrderSettlement {
     /// @param customer Address that earns the rewards (a custodial one for wallet-less customers).
     /// @param amount Amount charged, in GEL tetri.
     /// @param paymentRef keccak256 of the processor's payment id (e.g. Stripe PaymentIntent id).
-    /// @param receiptCid Binary CID of the receipt JSON stored on IPFS.
+    /// @param receiptDigest sha2-256 of the receipt JSON (see the contract notes on receipts).
     struct CardPayment {
         bytes32 orderId;
         uint256 restaurantId;
         address customer;
         uint64 amount;
         bytes32 paymentRef;
-        bytes receiptCid;
+        bytes32 receiptDigest;
     }
 
     /// @notice Settings of one payment currency (a stable token).
@@ -116,24 +122,26 @@ interface IOrderSettlement {
         uint256 franchiseeAmount,
         uint256 platformFee,
         uint256 reward,
-        bytes receiptCid
+        bytes32 receiptDigest
     );
     /// @notice A token order was refunded by the restaurant or a settler before fulfilment.
     event TokenOrderRefunded(bytes32 indexed orderId, address indexed operator, uint256 amount, uint256 pointsRestored);
     /// @notice The customer took an unfulfilled token order back after its reclaim time.
     event TokenOrderReclaimed(bytes32 indexed orderId, uint256 amount, uint256 pointsRestored);
     /// @notice A card payment was recorded and its rewards minted.
+    /// @dev Kept lean, as one is emitted per card order: the reward is `amount` × the card rate in
+    /// force (see CardRewardPerUnitUpdated; the mint's Transfer follows in the same transaction) and
+    /// the platform's share is `amount` × the restaurant's fee (see FranchiseFeeUpdated).
     event CardPaymentSettled(
         bytes32 indexed orderId,
         uint256 indexed restaurantId,
         address indexed customer,
         uint256 amount,
-        uint256 platformFee,
-        uint256 reward,
         bytes32 paymentRef,
-        bytes receiptCid
+        bytes32 receiptDigest
     );
-    /// @notice A batch entry was skipped because its order id had already settled.
+    /// @notice A batch entry was skipped because its order id was already used (by an earlier card
+    /// record or by a token order).
     event CardPaymentDuplicateSkipped(bytes32 indexed orderId);
     /// @notice A card refund was recorded; rewards clawed back pro rata (as far as the balance allows).
     event CardRefundRecorded(
@@ -161,6 +169,8 @@ interface IOrderSettlement {
     error OrderSettlementInvalidOrderId();
     /// @notice The order id was already used (placed or settled).
     error OrderSettlementOrderExists(bytes32 orderId);
+    /// @notice The quote was not signed by a settler (`signer` is zero for a malformed signature).
+    error OrderSettlementInvalidQuote(address signer);
     /// @notice The supplied description does not match what was stored for the order id.
     error OrderSettlementOrderMismatch(bytes32 orderId);
     /// @notice The order is not in a status that allows the operation.
@@ -193,21 +203,24 @@ interface IOrderSettlement {
     error OrderSettlementRefundAlreadyRecorded(bytes32 refundRef);
     /// @notice An address argument is zero.
     error OrderSettlementZeroAddress();
-    /// @notice The receipt CID is empty.
+    /// @notice The receipt digest is zero.
     error OrderSettlementEmptyReceipt();
     /// @notice The batch is empty.
     error OrderSettlementEmptyBatch();
     /// @notice A basis-point value exceeds 10 000 or a rate is zero where one is required.
     error OrderSettlementInvalidCurrencyConfig();
 
-    /// @notice Place a token order, pulling `price - discount` from the caller (an allowance must exist).
-    function placeOrder(TokenOrder calldata order) external;
+    /// @notice Place a quoted token order, pulling `price - discount` from the caller (an allowance
+    /// must exist) and burning `pointsRedeemed` of the caller's loyalty tokens.
+    /// @param quote A settler's EIP-712 signature of the order (see `quoteDigest`).
+    function placeOrder(TokenOrder calldata order, bytes calldata quote) external;
 
-    /// @notice Place a token order, first applying the customer's EIP-2612 permit for the token.
+    /// @notice Place a quoted token order, first applying the customer's EIP-2612 permit for the token.
     /// @dev If the permit fails (e.g. it was front-run and its nonce used), the existing allowance
     /// is used, so a front-runner cannot make the order fail.
     function placeOrderWithPermit(
         TokenOrder calldata order,
+        bytes calldata quote,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
@@ -216,13 +229,13 @@ interface IOrderSettlement {
 
     /// @notice Pay out an escrowed order to franchisee and treasury and mint the customer's rewards.
     /// @dev Only the restaurant's current owner or a settler.
-    function fulfill(TokenOrder calldata order, bytes calldata receiptCid) external;
+    function fulfill(TokenOrder calldata order, bytes32 receiptDigest) external;
 
     /// @notice Return an escrowed order's tokens and re-mint its redeemed points.
     /// @dev Only the restaurant's current owner or a settler; works while paused.
     function refund(TokenOrder calldata order) external;
 
-    /// @notice The customer takes an unfulfilled order back after `reclaimAfter`.
+    /// @notice The customer takes an unfulfilled order back, from `reclaimAfter` on.
     /// @dev Works while paused.
     function reclaim(TokenOrder calldata order) external;
 
@@ -234,12 +247,14 @@ interface IOrderSettlement {
         address customer,
         uint64 amount,
         bytes32 paymentRef,
-        bytes calldata receiptCid
+        bytes32 receiptDigest
     ) external;
 
     /// @notice Record many card payments. Only settlers.
-    /// @dev Entries whose order id already settled are skipped (CardPaymentDuplicateSkipped), so a
-    /// relayer may resend a batch after a crash; any other invalid entry reverts the batch.
+    /// @dev Entries whose order id was already used, by an earlier card record or a token order,
+    /// are skipped (CardPaymentDuplicateSkipped), so a relayer may resend a batch after a crash; it
+    /// must refund a card payment skipped for an id that a token order paid. Any other invalid
+    /// entry reverts the batch.
     /// @return settled How many entries were recorded.
     function settleCardPayments(CardPayment[] calldata payments) external returns (uint256 settled);
 
@@ -270,8 +285,13 @@ interface IOrderSettlement {
     /// @notice The stored hash of a token order's description (zero for card orders).
     function tokenOrderHash(bytes32 orderId) external view returns (bytes32);
 
-    /// @notice The hash under which a token order is stored, bound to this chain and contract.
-    function hashTokenOrder(TokenOrder calldata order) external view returns (bytes32);
+    /// @notice The hash under which a token order's description is stored.
+    function hashTokenOrder(TokenOrder calldata order) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest a settler signs to quote `order` (domain "Hot Pot Spot", version
+    /// "1", this chain and contract; type `TokenOrder(bytes32 orderId,uint256 restaurantId,address
+    /// customer,address token,uint96 price,uint96 discount,uint256 pointsRedeemed,uint48 reclaimAfter)`).
+    function quoteDigest(TokenOrder calldata order) external view returns (bytes32);
 
     /// @notice The settings of a payment currency.
     function currencyOf(address token) external view returns (Currency memory);

@@ -15,10 +15,9 @@ library OrderMath {
         uint16 feeBps
     ) internal pure returns (uint256 franchiseeAmount, uint256 platformFee) {
         platformFee = (amount * feeBps) / BPS;
-        // feeBps is bounded by the caller to <= BPS, so platformFee <= amount.
-        unchecked {
-            franchiseeAmount = amount - platformFee;
-        }
+        // Checked, so that a fee above 100 % can never wrap into a huge franchisee share; callers
+        // keep feeBps <= BPS anyway (FranchiseNFT caps fees at 50 %).
+        franchiseeAmount = amount - platformFee;
     }
 
     /// @notice Loyalty reward for paying `amount` at `rewardPerUnit` loyalty wei per unit.
@@ -34,19 +33,5 @@ library OrderMath {
     /// @notice Loyalty points burned for `discount` units of discount.
     function pointsFor(uint256 discount, uint256 pointsPerDiscountUnit) internal pure returns (uint256) {
         return discount * pointsPerDiscountUnit;
-    }
-
-    /// @notice Rewards to claw back when `refundAmount` of the `remainingAmount` not yet refunded
-    /// is refunded, given `remainingReward` rewards not yet clawed back.
-    /// @dev Rounds down on partial refunds; the refund that empties `remainingAmount` takes all of
-    /// `remainingReward`, so after a full refund in any number of steps exactly the whole reward
-    /// was clawed back. Requires refundAmount <= remainingAmount and remainingAmount > 0.
-    function clawback(
-        uint256 remainingReward,
-        uint256 refundAmount,
-        uint256 remainingAmount
-    ) internal pure returns (uint256) {
-        if (refundAmount == remainingAmount) return remainingReward;
-        return (remainingReward * refundAmount) / remainingAmount;
     }
 }

@@ -60,7 +60,7 @@ import {
   id32,
   paymentRefOf,
   pseudoAddress,
-  receiptCidOf,
+  receiptDigestOf,
   restaurantURI,
   table,
 } from "./common.ts";
@@ -357,7 +357,7 @@ async function main(): Promise<void> {
       customer: pseudoAddress(`chain-${i % CUSTOMERS}`),
       amount: cardAmountOf(i),
       paymentRef: paymentRefOf(label),
-      receiptCid: receiptCidOf(label),
+      receiptDigest: receiptDigestOf(label),
     };
   };
   const abi = orderSettlement.abi as Abi;
@@ -367,7 +367,7 @@ async function main(): Promise<void> {
     encodeFunctionData({
       abi,
       functionName: "settleCardPayment",
-      args: [p.orderId, p.restaurantId, p.customer, p.amount, p.paymentRef, p.receiptCid],
+      args: [p.orderId, p.restaurantId, p.customer, p.amount, p.paymentRef, p.receiptDigest],
     });
   /** Gas limit for a call: estimated once on a sample (all first-time customers: the dearest case) plus 25 %, capped. */
   async function gasLimitFor(data: Hex): Promise<bigint> {
@@ -387,7 +387,7 @@ async function main(): Promise<void> {
     customer: pseudoAddress(`gas-sample-${i}`),
     amount: cardAmountOf(i),
     paymentRef: paymentRefOf(`gas-sample:${i}`),
-    receiptCid: receiptCidOf(`gas-sample:${i}`),
+    receiptDigest: receiptDigestOf(`gas-sample:${i}`),
   }));
   const batchGas = await gasLimitFor(settleBatchData(sample));
   const singleGas = await gasLimitFor(settleOneData(at(sample, 0)));

@@ -2,7 +2,7 @@
  * Shared pieces of the benchmark scripts (scripts/bench/gas.ts and scripts/bench/chain.ts):
  * deterministic test data shaped like production data, and plain-text tables.
  */
-import { getAddress, keccak256, slice, toHex, type Address, type Hex } from "viem";
+import { getAddress, keccak256, slice, toHex, type Address, type Hex, sha256 } from "viem";
 
 /** Hardhat's default accounts as the deployment modules use them. */
 export const ACCOUNT = {
@@ -40,12 +40,9 @@ export function paymentRefOf(label: string): Hex {
   return keccak256(toHex(`pi_${label}`));
 }
 
-/**
- * Binary CIDv1 of a receipt JSON as IPFS returns it for a small file: version 1, codec raw
- * (0x55), sha2-256 multihash (0x12 0x20 + 32 bytes digest) — 36 bytes.
- */
-export function receiptCidOf(label: string): Hex {
-  return `0x01551220${keccak256(toHex(`receipt:${label}`)).slice(2)}`;
+/** The sha2-256 digest of a receipt JSON, which is what settlement records (see IOrderSettlement). */
+export function receiptDigestOf(label: string): Hex {
+  return sha256(toHex(`receipt:${label}`));
 }
 
 /** A deterministic address nobody holds a key for: a customer of a custodial wallet, say. */

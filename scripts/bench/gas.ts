@@ -14,6 +14,7 @@ import { network } from "hardhat";
 import { parseEventLogs, parseSignature, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import LocalHotPotSpot from "../../deploy/modules/LocalHotPotSpot.ts";
+import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
 import { gasBreakdown } from "./gas-breakdown.ts";
 import {
   ACCOUNT,
@@ -25,7 +26,7 @@ import {
   id32,
   paymentRefOf,
   pseudoAddress,
-  receiptCidOf,
+  receiptDigestOf,
   restaurantURI,
   table,
 } from "./common.ts";
@@ -57,7 +58,7 @@ interface CardPayment {
   customer: Address;
   amount: bigint;
   paymentRef: Hex;
-  receiptCid: Hex;
+  receiptDigest: Hex;
 }
 
 async function main(): Promise<void> {
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   const officer = account(ACCOUNT.kycOfficer);
   const franchiseAdmin = account(ACCOUNT.franchiseAdmin);
   const settler = account(ACCOUNT.settler);
+  const settlerWallet = at(wallets, ACCOUNT.settler);
   const kycExpiry = BigInt((await networkHelpers.time.latest()) + 365 * 24 * 3600);
   for (let r = 1; r <= RESTAURANTS; r++) {
     const franchisee = account(ACCOUNT.firstFranchisee + r - 1).address;
@@ -125,6 +127,16 @@ async function main(): Promise<void> {
   }
 
   const [, gelName, gelVersion, chainId, gelAddress] = await testGel.read.eip712Domain();
+  /** The platform's quote: the settler signs the order (what the API does when it prices an order). */
+  async function quoteOf(order: TokenOrder): Promise<Hex> {
+    return settlerWallet.signTypedData({
+      account: settlerWallet.account,
+      domain: { ...QUOTE_DOMAIN, chainId, verifyingContract: orderSettlement.address },
+      types: TOKEN_ORDER_TYPES,
+      primaryType: "TokenOrder",
+      message: order,
+    });
+  }
   async function placeWithPermit(customerIndex: number, order: TokenOrder): Promise<bigint> {
     const wallet = at(wallets, customerIndex);
     const owner = wallet.account.address;
@@ -134,22 +146,14 @@ async function main(): Promise<void> {
     const signature = await wallet.signTypedData({
       account: wallet.account,
       domain: { name: gelName, version: gelVersion, chainId, verifyingContract: gelAddress },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      types: PERMIT_TYPES,
       primaryType: "Permit",
       message: { owner, spender: orderSettlement.address, value, nonce, deadline },
     });
     const { r, s, v, yParity } = parseSignature(signature);
     const receipt = await mined(
       await orderSettlement.write.placeOrderWithPermit(
-        [order, deadline, v !== undefined ? Number(v) : yParity + 27, r, s],
+        [order, await quoteOf(order), deadline, v !== undefined ? Number(v) : yParity + 27, r, s],
         {
           account: wallet.account,
         },
@@ -167,11 +171,16 @@ async function main(): Promise<void> {
       await testGel.write.approve([orderSettlement.address, order.price - order.discount], { account: customer }),
       "approve",
     );
-    return (await mined(await orderSettlement.write.placeOrder([order], { account: customer }), "placeOrder")).gasUsed;
+    return (
+      await mined(
+        await orderSettlement.write.placeOrder([order, await quoteOf(order)], { account: customer }),
+        "placeOrder",
+      )
+    ).gasUsed;
   }
 
   async function fulfill(order: TokenOrder, label: string): Promise<bigint> {
-    const hash = await orderSettlement.write.fulfill([order, receiptCidOf(label)], { account: settler });
+    const hash = await orderSettlement.write.fulfill([order, receiptDigestOf(label)], { account: settler });
     return (await mined(hash, "fulfill")).gasUsed;
   }
 
@@ -185,13 +194,20 @@ async function main(): Promise<void> {
       customer,
       amount: cardAmountOf(cardOrders),
       paymentRef: paymentRefOf(label),
-      receiptCid: receiptCidOf(label),
+      receiptDigest: receiptDigestOf(label),
     };
   }
 
   async function settleOne(payment: CardPayment): Promise<bigint> {
     const hash = await orderSettlement.write.settleCardPayment(
-      [payment.orderId, payment.restaurantId, payment.customer, payment.amount, payment.paymentRef, payment.receiptCid],
+      [
+        payment.orderId,
+        payment.restaurantId,
+        payment.customer,
+        payment.amount,
+        payment.paymentRef,
+        payment.receiptDigest,
+      ],
       { account: settler },
     );
     return (await mined(hash, "settleCardPayment")).gasUsed;
@@ -381,7 +397,7 @@ async function main(): Promise<void> {
   ];
   const hardfork = connection.networkConfig.type === "edr-simulated" ? connection.networkConfig.hardfork : "unknown";
   console.log(
-    `\nOrderSettlement gas (receipts' gasUsed, in-process Hardhat chain, hardfork ${hardfork}, ${RESTAURANTS} restaurants, receipt CIDs of 36 bytes)\n`,
+    `\nOrderSettlement gas (receipts' gasUsed, in-process Hardhat chain, hardfork ${hardfork}, ${RESTAURANTS} restaurants)\n`,
   );
   console.log(table(["operation", "gas", "target", "result"], rows));
   const allMet = Object.values(met).every(Boolean);

@@ -1,7 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodePacked, keccak256, parseSignature, toHex, type Address, type Hex } from "viem";
+import { encodePacked, keccak256, parseSignature, sha256, toHex, type Address, type Hex } from "viem";
 
-import { PERMIT_TYPES } from "../../examples/pay-with-permit.ts";
+import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
 import LocalHotPotSpotModule from "../../deploy/modules/LocalHotPotSpot.ts";
 
 /** Named actors, by the account index the deployment modules give them. */
@@ -33,8 +33,8 @@ export const TOKEN_REWARD_PER_TETRI = 10n ** 16n;
 export const POINTS_PER_DISCOUNT_TETRI = 10n ** 18n;
 /** Franchise owners need KYC level 2 by default. */
 export const FRANCHISE_KYC_LEVEL = 2;
-/** A plausible binary CIDv1 (raw, sha2-256) of a receipt. */
-export const RECEIPT_CID: Hex = `0x01551220${"ab".repeat(32)}`;
+/** The sha2-256 digest of a receipt JSON: its CIDv1 (raw codec) is this digest. */
+export const RECEIPT_DIGEST: Hex = sha256(toHex(JSON.stringify({ order: "example", total: "25.00 GEL" })));
 
 /** IOrderSettlement.OrderStatus, as numbered on chain. */
 export const OrderStatus = {
@@ -125,11 +125,27 @@ export async function tokenOrder(
   };
 }
 
-/** The two-transaction path: the customer approves exactly the amount due, then places the order. */
+/** The platform's quote for `order`: the settler's EIP-712 signature (`signer` may be another account). */
+export async function quote(platform: Platform, order: TokenOrder, signer: number = ACCOUNT.settler): Promise<Hex> {
+  const wallet = platform.wallet(signer);
+  return wallet.signTypedData({
+    account: wallet.account,
+    domain: {
+      ...QUOTE_DOMAIN,
+      chainId: await platform.publicClient.getChainId(),
+      verifyingContract: platform.orderSettlement.address,
+    },
+    types: TOKEN_ORDER_TYPES,
+    primaryType: "TokenOrder",
+    message: order,
+  });
+}
+
+/** The two-transaction path: the customer approves exactly the amount due, then places the quoted order. */
 export async function placeApproved(platform: Platform, order: TokenOrder): Promise<void> {
   const account = { account: order.customer };
   await platform.testGel.write.approve([platform.orderSettlement.address, order.price - order.discount], account);
-  await platform.orderSettlement.write.placeOrder([order], account);
+  await platform.orderSettlement.write.placeOrder([order, await quote(platform, order)], account);
 }
 
 /** Signs an EIP-2612 permit of `value` TestGEL from `owner` to the settlement contract. */

@@ -141,6 +141,42 @@ contract FranchiseNFTAdminTest is BaseTest {
         franchise.payoutInfo(0);
     }
 
+    function test_isActive_followsSetActive() public {
+        assertTrue(franchise.isActive(RESTAURANT_ID), "active on registration");
+        vm.prank(franchiseAdmin);
+        franchise.setActive(RESTAURANT_ID, false);
+        assertFalse(franchise.isActive(RESTAURANT_ID), "deactivated");
+        (, , bool active) = franchise.payoutInfo(RESTAURANT_ID);
+        assertEq(franchise.isActive(RESTAURANT_ID), active, "agrees with payoutInfo");
+        vm.prank(franchiseAdmin);
+        franchise.setActive(RESTAURANT_ID, true);
+        assertTrue(franchise.isActive(RESTAURANT_ID), "reactivated");
+    }
+
+    function test_isActive_falseForUnknownWithoutReverting() public view {
+        // Unlike franchiseOf and payoutInfo, unknown ids are simply not active.
+        assertFalse(franchise.isActive(0), "id 0 is never registered");
+        assertFalse(franchise.isActive(UNKNOWN_ID), "unknown id");
+        assertFalse(franchise.isActive(type(uint256).max), "largest id");
+    }
+
+    function test_isActive_staysWithRestaurantAcrossTransfer() public {
+        vm.prank(franchisee);
+        franchise.transferFrom(franchisee, franchisee2, RESTAURANT_ID);
+        assertTrue(franchise.isActive(RESTAURANT_ID), "a transfer keeps the restaurant open");
+    }
+
+    function testFuzz_isActive_onlyRegisteredAndActive(uint256 id, bool active) public {
+        vm.assume(id != RESTAURANT_ID && id != 0);
+        assertFalse(franchise.isActive(id), "unknown: inactive");
+        _register(franchisee2, id, 0);
+        assertTrue(franchise.isActive(id), "registered: active");
+        vm.prank(franchiseAdmin);
+        franchise.setActive(id, active);
+        assertEq(franchise.isActive(id), active, "as set");
+        assertEq(franchise.isActive(id), franchise.franchiseOf(id).active, "agrees with franchiseOf");
+    }
+
     function test_tokenURI_revertsWhenUnknown() public {
         vm.expectRevert(abi.encodeWithSelector(IERC721Errors.ERC721NonexistentToken.selector, UNKNOWN_ID));
         franchise.tokenURI(UNKNOWN_ID);

@@ -56,6 +56,43 @@ contract OrderMathTest is Test {
         math.split(type(uint256).max, 2);
     }
 
+    /// @dev split is checked now: a fee above 100 % reverts (panic 0x11) instead of wrapping the
+    /// franchisee's share round to ~2^256.
+    function test_split_revertsWhenFeeAboveHundredPercent() public {
+        vm.expectRevert(stdError.arithmeticError);
+        math.split(10_000, 10_001);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        math.split(9_000, type(uint16).max);
+        vm.expectRevert(stdError.arithmeticError);
+        math.split(1, 20_000);
+    }
+
+    /// @dev ...but only once the fee rounds to more than the amount: a fee above 100 % that rounds
+    /// down to the whole amount (tiny amounts, or zero) still returns, with nothing for the
+    /// franchisee. Never a wrapped amount either way.
+    function test_split_feeAboveHundredPercentThatRoundsToTheAmountReturns() public view {
+        (uint256 net, uint256 fee) = math.split(9_000, 10_001);
+        assertEq(fee, 9_000, "9,000.9 tetri rounds down to 9,000");
+        assertEq(net, 0, "nothing left");
+        (net, fee) = math.split(1, 19_999);
+        assertEq(fee, 1, "1.9999 rounds down to 1");
+        assertEq(net, 0, "nothing left");
+        (net, fee) = math.split(0, type(uint16).max);
+        assertEq(net + fee, 0, "nothing to split");
+    }
+
+    function testFuzz_split_aboveHundredPercentNeverWraps(uint256 amount, uint16 feeBps) public {
+        amount = bound(amount, 0, type(uint256).max / type(uint16).max);
+        feeBps = uint16(bound(feeBps, BPS + 1, type(uint16).max));
+        uint256 expectedFee = (amount * feeBps) / BPS;
+        if (expectedFee > amount) vm.expectRevert(stdError.arithmeticError);
+        (uint256 net, uint256 fee) = math.split(amount, feeBps);
+        if (expectedFee <= amount) {
+            assertEq(fee, amount, "a fee above 100 % that returns takes everything");
+            assertEq(net, 0, "nothing left");
+        }
+    }
+
     // ─── reward / pointsFor / maxDiscount ────────────────────────────────────────────────────
 
     function testFuzz_reward_linear(uint96 a, uint96 b, uint96 rate) public view {
@@ -83,46 +120,5 @@ contract OrderMathTest is Test {
         assertEq(math.maxDiscount(3, 5_000), 1, "rounded down");
         assertEq(math.maxDiscount(10_000, 0), 0, "no discount");
         assertEq(math.maxDiscount(10_000, 10_000), 10_000, "full");
-    }
-
-    // ─── clawback ────────────────────────────────────────────────────────────────────────────
-
-    function test_clawback_examples() public view {
-        assertEq(math.clawback(100e18, 2_500, 10_000), 25e18, "quarter");
-        assertEq(math.clawback(100e18, 10_000, 10_000), 100e18, "last refund takes all");
-        assertEq(math.clawback(10, 1, 3), 3, "rounds down");
-        assertEq(math.clawback(10, 2, 2), 10, "remainder on the emptying refund");
-    }
-
-    function test_clawback_revertsWhenNothingRemains() public {
-        vm.expectRevert(stdError.divisionError);
-        math.clawback(1, 1, 0);
-    }
-
-    /// @dev Any sequence of partial refunds that empties the amount claws back exactly the reward.
-    function testFuzz_clawback_sequenceSumsToReward(
-        uint64 amount,
-        uint128 reward,
-        uint256 seed,
-        uint8 steps
-    ) public view {
-        amount = uint64(bound(amount, 1, type(uint64).max));
-        steps = uint8(bound(steps, 1, 16));
-        uint256 remainingAmount = amount;
-        uint256 remainingReward = reward;
-        uint256 total;
-        for (uint256 i; i < steps && remainingAmount != 0; ++i) {
-            uint256 part =
-                i == steps - 1 ? remainingAmount : bound(uint256(keccak256(abi.encode(seed, i))), 1, remainingAmount);
-            uint256 taken = math.clawback(remainingReward, part, remainingAmount);
-            assertLe(taken, remainingReward, "never more than what is left");
-            assertLe(taken * remainingAmount, remainingReward * part, "pro rata, rounded down");
-            total += taken;
-            remainingReward -= taken;
-            remainingAmount -= part;
-        }
-        assertEq(remainingAmount, 0, "fully refunded");
-        assertEq(total, reward, "clawed back exactly the reward");
-        assertEq(remainingReward, 0, "no reward left");
     }
 }

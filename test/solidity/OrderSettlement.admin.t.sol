@@ -15,6 +15,15 @@ contract OrderSettlementAdminTest is BaseTest {
     bytes internal ZERO_ADDRESS = abi.encodeWithSelector(IOrderSettlement.OrderSettlementZeroAddress.selector);
     bytes internal BAD_CONFIG = abi.encodeWithSelector(IOrderSettlement.OrderSettlementInvalidCurrencyConfig.selector);
 
+    uint256 internal homeChainId;
+
+    bytes32 internal constant TOKEN_ORDER_TYPEHASH = keccak256(
+        "TokenOrder(bytes32 orderId,uint256 restaurantId,address customer,address token,uint96 price,uint96 discount,uint256 pointsRedeemed,uint48 reclaimAfter)"
+    );
+    bytes32 internal constant EIP712_DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+
     // ─── Constructor ─────────────────────────────────────────────────────────────────────────
 
     function test_constructor_wiring() public view {
@@ -28,6 +37,7 @@ contract OrderSettlementAdminTest is BaseTest {
         assertEq(settlement.MIN_RECLAIM_DELAY(), 1 hours, "reclaim delay");
         assertEq(settlement.SETTLER_ROLE(), SETTLER_ROLE, "settler role id");
         assertEq(settlement.PAUSER_ROLE(), PAUSER_ROLE, "pauser role id");
+        assertEq(settlement.TOKEN_ORDER_TYPEHASH(), TOKEN_ORDER_TYPEHASH, "quote type hash");
         assertTrue(settlement.hasRole(DEFAULT_ADMIN_ROLE, admin), "admin");
         assertTrue(settlement.hasRole(SETTLER_ROLE, settler), "settler");
         assertTrue(settlement.hasRole(PAUSER_ROLE, pauser), "pauser");
@@ -225,8 +235,14 @@ contract OrderSettlementAdminTest is BaseTest {
     }
 
     function test_setCardRewardPerUnit_revertsWhenEpochsExhausted() public {
-        // _paused (1 byte), _cardRate (12 bytes) and _cardRateEpoch (3 bytes) share slot 1.
-        bytes32 slot = bytes32(uint256(1));
+        // _paused (1 byte), _cardRate (12 bytes) and _cardRateEpoch (3 bytes) still share one slot,
+        // now slot 3: EIP712's two fallback strings (_nameFallback, _versionFallback) take 1 and 2.
+        bytes32 slot = bytes32(uint256(3));
+        vm.prank(pauser);
+        settlement.pause();
+        assertEq(uint256(vm.load(address(settlement), slot)) & 0xff, 1, "layout: pause flag first");
+        vm.prank(pauser);
+        settlement.unpause();
         uint256 packed = uint256(vm.load(address(settlement), slot));
         assertEq((packed >> 8) & type(uint96).max, CARD_REWARD_PER_TETRI, "layout: rate after the pause flag");
         assertEq((packed >> 104) & type(uint24).max, 0, "layout: epoch after the rate");
@@ -311,6 +327,7 @@ contract OrderSettlementAdminTest is BaseTest {
         _settleCard(cardId, bob, 1_000);
         IOrderSettlement.TokenOrder memory fresh = _order(keccak256("fresh"), bob, 100, 0);
         _fund(bob, 100);
+        bytes memory freshQuote = _quote(fresh);
 
         vm.prank(pauser);
         settlement.pause();
@@ -318,7 +335,7 @@ contract OrderSettlementAdminTest is BaseTest {
 
         vm.expectRevert(enforced);
         vm.prank(bob);
-        settlement.placeOrder(fresh);
+        settlement.placeOrder(fresh, freshQuote);
         vm.expectRevert(enforced);
         vm.prank(settler);
         settlement.fulfill(toFulfil, RECEIPT);
@@ -343,13 +360,13 @@ contract OrderSettlementAdminTest is BaseTest {
     // ─── Roles ───────────────────────────────────────────────────────────────────────────────
 
     function test_roles_revokedSettlerCannotSettle() public {
+        IOrderSettlement.TokenOrder memory order = _placeDefault(keccak256("o"));
         vm.prank(admin);
         settlement.revokeRole(SETTLER_ROLE, settler);
         vm.expectRevert(_unauthorized(settler, SETTLER_ROLE));
         vm.prank(settler);
         settlement.settleCardPayment(keccak256("c"), RESTAURANT_ID, bob, 1, bytes32(0), RECEIPT);
 
-        IOrderSettlement.TokenOrder memory order = _placeDefault(keccak256("o"));
         vm.expectRevert(
             abi.encodeWithSelector(IOrderSettlement.OrderSettlementNotOperator.selector, settler, RESTAURANT_ID)
         );
@@ -373,68 +390,153 @@ contract OrderSettlementAdminTest is BaseTest {
 
     // ─── Views ───────────────────────────────────────────────────────────────────────────────
 
-    function test_hashTokenOrder_boundToChainAndContract() public {
+    function test_hashTokenOrder_isPlainEncodingOfOrder() public {
         IOrderSettlement.TokenOrder memory order = _order(keccak256("o"), alice, 100, 0);
         bytes32 hash = settlement.hashTokenOrder(order);
-        assertEq(hash, keccak256(abi.encode(block.chainid, address(settlement), order)), "documented encoding");
+        assertEq(hash, keccak256(abi.encode(order)), "documented encoding");
 
+        // Not bound to the contract or the chain (quotes are, through quoteDigest).
         OrderSettlement other = new OrderSettlement(admin, franchise, hotPot, treasury, 0);
-        assertTrue(other.hashTokenOrder(order) != hash, "other contract, other hash");
-
+        assertEq(other.hashTokenOrder(order), hash, "same hash on another contract");
         vm.chainId(block.chainid + 1);
-        assertTrue(settlement.hashTokenOrder(order) != hash, "other chain, other hash");
+        assertEq(settlement.hashTokenOrder(order), hash, "same hash on another chain");
     }
 
-    /// @dev Documents a consequence of binding the hash to `block.chainid` at call time (see the
-    /// report): if the chain id ever changes (a fork), escrowed orders can no longer be fulfilled,
-    /// refunded or reclaimed there.
-    function test_hashTokenOrder_chainIdChangeStrandsEscrowedOrders() public {
-        IOrderSettlement.TokenOrder memory order = _placeDefault(keccak256("o"));
+    /// @dev The chain-id finding, fixed: the stored hash no longer depends on `block.chainid`, so
+    /// orders escrowed before a chain id change (a fork) can still be fulfilled, refunded and
+    /// reclaimed after it.
+    function test_hashTokenOrder_chainIdChangeKeepsEscrowedOrdersReachable() public {
+        IOrderSettlement.TokenOrder memory toFulfil = _placeDefault(keccak256("fulfil-me"));
+        IOrderSettlement.TokenOrder memory toRefund = _placeDefault(keccak256("refund-me"));
+        IOrderSettlement.TokenOrder memory toReclaim = _placeDefault(keccak256("reclaim-me"));
+        uint256 aliceGel = gel.balanceOf(alice);
         vm.chainId(block.chainid + 1);
-        bytes memory mismatch = abi.encodeWithSelector(
-            IOrderSettlement.OrderSettlementOrderMismatch.selector,
-            order.orderId
-        );
 
-        vm.expectRevert(mismatch);
+        assertEq(settlement.tokenOrderHash(toFulfil.orderId), settlement.hashTokenOrder(toFulfil), "hash unchanged");
+        vm.prank(franchisee);
+        settlement.fulfill(toFulfil, RECEIPT);
         vm.prank(settler);
-        settlement.refund(order);
-        vm.warp(order.reclaimAfter);
-        vm.expectRevert(mismatch);
+        settlement.refund(toRefund);
+        vm.warp(toReclaim.reclaimAfter);
         vm.prank(alice);
-        settlement.reclaim(order);
-        assertEq(gel.balanceOf(address(settlement)), 9_000, "funds stay in escrow");
+        settlement.reclaim(toReclaim);
+
+        _assertStatus(toFulfil.orderId, IOrderSettlement.OrderStatus.Fulfilled);
+        _assertStatus(toRefund.orderId, IOrderSettlement.OrderStatus.Refunded);
+        _assertStatus(toReclaim.orderId, IOrderSettlement.OrderStatus.Reclaimed);
+        assertEq(gel.balanceOf(franchisee), 8_100, "fulfilled on the new chain id");
+        assertEq(gel.balanceOf(alice), aliceGel + 2 * 9_000, "refunded and reclaimed on the new chain id");
+        assertEq(gel.balanceOf(address(settlement)), 0, "nothing stranded in escrow");
+    }
+
+    function test_quoteDigest_isEip712TypedDataHash() public view {
+        IOrderSettlement.TokenOrder memory order = _order(keccak256("o"), alice, 100, 10);
+        bytes32 domainSeparator = keccak256(
+            abi.encode(
+                EIP712_DOMAIN_TYPEHASH,
+                keccak256("Hot Pot Spot"),
+                keccak256("1"),
+                block.chainid,
+                address(settlement)
+            )
+        );
+        // Every field is atomic, so the struct hash encodes the fields one word each.
+        bytes32 structHash = keccak256(
+            abi.encode(
+                TOKEN_ORDER_TYPEHASH,
+                order.orderId,
+                order.restaurantId,
+                order.customer,
+                order.token,
+                order.price,
+                order.discount,
+                order.pointsRedeemed,
+                order.reclaimAfter
+            )
+        );
+        assertEq(structHash, keccak256(abi.encode(TOKEN_ORDER_TYPEHASH, order)), "struct hash == abi.encode(order)");
+        assertEq(
+            settlement.quoteDigest(order),
+            keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash)),
+            "EIP-712 digest"
+        );
+    }
+
+    function test_quoteDigest_domainMatchesEip5267() public view {
+        (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        ) = settlement.eip712Domain();
+        assertEq(fields, hex"0f", "name, version, chainId, verifyingContract");
+        assertEq(name, "Hot Pot Spot", "name");
+        assertEq(version, "1", "version");
+        assertEq(chainId, block.chainid, "chain id");
+        assertEq(verifyingContract, address(settlement), "verifying contract");
+        assertEq(salt, bytes32(0), "no salt");
+        assertEq(extensions.length, 0, "no extensions");
+    }
+
+    function test_quoteDigest_boundToChainAndContract() public {
+        IOrderSettlement.TokenOrder memory order = _order(keccak256("o"), alice, 100, 0);
+        bytes32 digest = settlement.quoteDigest(order);
+
+        OrderSettlement other = new OrderSettlement(admin, franchise, hotPot, treasury, 0);
+        assertTrue(other.quoteDigest(order) != digest, "other contract, other digest");
+
+        // Kept in storage: with viaIR the optimizer may re-read `block.chainid` for a local, which
+        // would see the cheatcode's new value.
+        homeChainId = block.chainid;
+        vm.chainId(homeChainId + 1);
+        assertTrue(settlement.quoteDigest(order) != digest, "other chain, other digest");
+        vm.chainId(homeChainId);
+        assertEq(settlement.quoteDigest(order), digest, "same chain, same digest");
+    }
+
+    /// @dev The base order of the "every field matters" tests, and eight copies each with one field changed.
+    function _orderAndOneFieldVariants()
+        internal
+        view
+        returns (IOrderSettlement.TokenOrder memory base, IOrderSettlement.TokenOrder[8] memory variants)
+    {
+        base = _order(keccak256("o"), alice, 100, 10);
+        for (uint256 i; i < 8; ++i) {
+            variants[i] = _order(keccak256("o"), alice, 100, 10);
+        }
+        variants[0].orderId = keccak256("p");
+        variants[1].restaurantId = 2;
+        variants[2].customer = bob;
+        variants[3].token = address(hotPot);
+        variants[4].price = 101;
+        variants[5].discount = 11;
+        variants[6].pointsRedeemed = 1;
+        variants[7].reclaimAfter = 1;
+    }
+
+    function test_quoteDigest_everyFieldMatters() public view {
+        (
+            IOrderSettlement.TokenOrder memory base,
+            IOrderSettlement.TokenOrder[8] memory variants
+        ) = _orderAndOneFieldVariants();
+        bytes32 digest = settlement.quoteDigest(base);
+        for (uint256 i; i < 8; ++i) {
+            assertTrue(settlement.quoteDigest(variants[i]) != digest, "each field changes the digest");
+        }
     }
 
     function test_hashTokenOrder_everyFieldMatters() public view {
-        IOrderSettlement.TokenOrder memory base = _order(keccak256("o"), alice, 100, 10);
-        bytes32 h = settlement.hashTokenOrder(base);
-        IOrderSettlement.TokenOrder memory o;
-
-        o = base;
-        o.orderId = keccak256("p");
-        assertTrue(settlement.hashTokenOrder(o) != h, "orderId");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.restaurantId = 2;
-        assertTrue(settlement.hashTokenOrder(o) != h, "restaurantId");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.customer = bob;
-        assertTrue(settlement.hashTokenOrder(o) != h, "customer");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.token = address(hotPot);
-        assertTrue(settlement.hashTokenOrder(o) != h, "token");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.price = 101;
-        assertTrue(settlement.hashTokenOrder(o) != h, "price");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.discount = 11;
-        assertTrue(settlement.hashTokenOrder(o) != h, "discount");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.pointsRedeemed = 1;
-        assertTrue(settlement.hashTokenOrder(o) != h, "pointsRedeemed");
-        o = _order(keccak256("o"), alice, 100, 10);
-        o.reclaimAfter = 1;
-        assertTrue(settlement.hashTokenOrder(o) != h, "reclaimAfter");
+        (
+            IOrderSettlement.TokenOrder memory base,
+            IOrderSettlement.TokenOrder[8] memory variants
+        ) = _orderAndOneFieldVariants();
+        bytes32 hash = settlement.hashTokenOrder(base);
+        for (uint256 i; i < 8; ++i) {
+            assertTrue(settlement.hashTokenOrder(variants[i]) != hash, "each field changes the hash");
+        }
     }
 
     function test_orderOf_emptyForUnusedId() public view {

@@ -63,6 +63,26 @@ contract OrderSettlementFulfillTest is BaseTest {
         _fulfillAs(settler);
     }
 
+    function test_fulfill_receiptIsSha256OfReceiptJson() public {
+        // The digest is the sha2-256 of the receipt's bytes, so its raw CIDv1 can be rebuilt from it.
+        // (Computed before the cheatcodes: sha256 is a precompile call, which would take the prank.)
+        bytes32 digest = sha256(bytes(RECEIPT_JSON));
+        assertEq(digest, RECEIPT, "fixture digest");
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderFulfilled(ORDER_ID, franchisee, franchisee, NET, FEE, REWARD, digest);
+        vm.prank(franchisee);
+        settlement.fulfill(order, digest);
+    }
+
+    function testFuzz_fulfill_acceptsAnyNonZeroDigest(bytes32 receiptDigest) public {
+        vm.assume(receiptDigest != bytes32(0));
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderFulfilled(ORDER_ID, franchisee, settler, NET, FEE, REWARD, receiptDigest);
+        vm.prank(settler);
+        settlement.fulfill(order, receiptDigest);
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Fulfilled);
+    }
+
     function test_fulfill_feeRoundsDownInFavourOfFranchisee() public {
         IOrderSettlement.TokenOrder memory odd = _order(keccak256("odd"), bob, 9_999, 0);
         _placeFunded(odd);
@@ -72,6 +92,7 @@ contract OrderSettlementFulfillTest is BaseTest {
         assertEq(gel.balanceOf(franchisee), 9_000, "remainder to franchisee");
     }
 
+    /// @dev NatSpec: fulfilment pays at the fee (and reward rate) in force then, not at placement.
     function test_fulfill_usesFeeAtFulfilment() public {
         vm.prank(franchiseAdmin);
         franchise.setFee(RESTAURANT_ID, 5_000);
@@ -158,7 +179,15 @@ contract OrderSettlementFulfillTest is BaseTest {
     function test_fulfill_revertsWhenReceiptEmpty() public {
         vm.expectRevert(abi.encodeWithSelector(IOrderSettlement.OrderSettlementEmptyReceipt.selector));
         vm.prank(settler);
-        settlement.fulfill(order, "");
+        settlement.fulfill(order, bytes32(0));
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Escrowed);
+    }
+
+    function test_fulfill_receiptCheckedBeforeOrder() public {
+        order.orderId = keccak256("never placed");
+        vm.expectRevert(abi.encodeWithSelector(IOrderSettlement.OrderSettlementEmptyReceipt.selector));
+        vm.prank(settler);
+        settlement.fulfill(order, bytes32(0));
     }
 
     function test_fulfill_revertsWhenAlreadyFulfilled() public {

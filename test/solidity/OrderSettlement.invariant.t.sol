@@ -20,9 +20,10 @@ import {BaseTest} from "./utils/BaseTest.sol";
 // artifact fails with "address does not have an associated contract".
 
 /// @notice Stateful fuzzing of OrderSettlement through SettlementHandler: random sequences of
-/// token orders (with and without permits, discounts, front-run permits), fulfilments, refunds,
-/// reclaims, single and batched card settlements (with duplicates), card refunds, rate and fee
-/// changes, pauses and franchise transfers.
+/// quoted token orders (with and without permits, discounts, front-run permits; now and then with
+/// a quote from a non-settler, a quote for another order, or another customer's quoted order),
+/// fulfilments, refunds, reclaims, single and batched card settlements (with duplicates), card
+/// refunds, rate and fee changes, pauses, restaurant (de)activations and franchise transfers.
 contract OrderSettlementInvariantTest is BaseTest {
     SettlementHandler internal handler;
 
@@ -41,6 +42,7 @@ contract OrderSettlementInvariantTest is BaseTest {
             SettlementHandler.Actors({
                 admin: admin,
                 settler: settler,
+                settlerKey: settlerKey,
                 pauser: pauser,
                 franchiseAdmin: franchiseAdmin,
                 treasury: treasury,
@@ -49,7 +51,7 @@ contract OrderSettlementInvariantTest is BaseTest {
             })
         );
 
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = SettlementHandler.placeOrder.selector;
         selectors[1] = SettlementHandler.placeOrder.selector; // placing twice as often keeps orders flowing
         selectors[2] = SettlementHandler.fulfill.selector;
@@ -63,6 +65,7 @@ contract OrderSettlementInvariantTest is BaseTest {
         selectors[10] = SettlementHandler.setPaused.selector;
         selectors[11] = SettlementHandler.transferFranchise.selector;
         selectors[12] = SettlementHandler.spendPoints.selector;
+        selectors[13] = SettlementHandler.setActive.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -163,6 +166,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
     struct Actors {
         address admin;
         address settler;
+        uint256 settlerKey;
         address pauser;
         address franchiseAdmin;
         address treasury;
@@ -175,7 +179,9 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
     uint96 internal constant REWARD_PER_UNIT = 1e16;
     uint96 internal constant POINTS_PER_DISCOUNT_UNIT = 1e18;
     uint16 internal constant MAX_DISCOUNT_BPS = 5_000;
-    bytes internal constant RECEIPT = hex"01551220c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a";
+    /// @dev sha2-256 of the receipt JSON `{"order":"handler"}` (a literal: a sha256 call between a
+    /// prank and the call it is meant for would take the prank).
+    bytes32 internal constant RECEIPT = 0xd0e148af0c5901f31cc54a687218ea118baacef1631d001ef20881233073b9b8;
 
     KycRegistry internal immutable KYC;
     FranchiseNFT internal immutable FRANCHISE;
@@ -205,6 +211,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
 
     uint96 public ghostCardRateNow = 1e16;
     bool public ghostPaused;
+    mapping(uint256 restaurantId => bool) public ghostInactive;
     uint256 public ghostNonce;
 
     uint256 public ghostMinted;
@@ -259,9 +266,25 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         uint256 paid = uint256(order.price) - order.discount;
         _mintGel(order.customer, paid);
 
+        // Now and then a bad quote: signed by the customer, or for another order (a later reclaim
+        // time), or another customer sending someone else's quoted order (id squatting).
+        uint256 quoteMode = (flags >> 24) % 10;
+        bytes memory quote = _signQuote(quoteMode == 0 ? customerKeys[c] : actors.settlerKey, order);
+        address sender = order.customer;
+        if (quoteMode == 1) {
+            order.reclaimAfter += 1;
+            calls["quoteTampered"]++;
+        } else if (quoteMode == 2) {
+            c = (c + 1) % customers.length;
+            sender = customers[c];
+            calls["quoteSquatted"]++;
+        } else if (quoteMode == 0) {
+            calls["quoteNotFromSettler"]++;
+        }
+
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(order.orderId).status;
-        bool ok = _submitPlacement(order, c, paid, flags);
-        _check(!ghostPaused && !reuse, ok, "placeOrder");
+        bool ok = _submitPlacement(order, quote, sender, c, paid, flags);
+        _check(!ghostPaused && !reuse && quoteMode > 2 && !ghostInactive[order.restaurantId], ok, "placeOrder");
         _checkTransition(order.orderId, before);
         if (!ok) return;
 
@@ -297,18 +320,20 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         });
     }
 
+    /// @dev Sends `order` with `quote` from `sender` (customer `c`, who signs any permit).
     function _submitPlacement(
         IOrderSettlement.TokenOrder memory order,
+        bytes memory quote,
+        address sender,
         uint256 c,
         uint256 paid,
         uint256 flags
     ) internal returns (bool ok) {
-        address customer = order.customer;
         if ((flags >> 8) % 2 == 0) {
-            vm.prank(customer);
+            vm.prank(sender);
             GEL.approve(address(SETTLEMENT), paid);
-            vm.prank(customer);
-            try SETTLEMENT.placeOrder(order) {
+            vm.prank(sender);
+            try SETTLEMENT.placeOrder(order, quote) {
                 ok = true;
             } catch {}
             return ok;
@@ -320,14 +345,14 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
             // Front-run: someone submits the permit first; the order must still go through.
             calls["permitFrontRun"]++;
             vm.prank(stranger);
-            GEL.permit(customer, address(SETTLEMENT), paid, deadline, v, r, s);
+            GEL.permit(sender, address(SETTLEMENT), paid, deadline, v, r, s);
         }
-        vm.prank(customer);
-        try SETTLEMENT.placeOrderWithPermit(order, deadline, v, r, s) {
+        vm.prank(sender);
+        try SETTLEMENT.placeOrderWithPermit(order, quote, deadline, v, r, s) {
             ok = true;
         } catch {}
         // Leave no allowance behind when the order was not placed.
-        vm.prank(customer);
+        vm.prank(sender);
         GEL.approve(address(SETTLEMENT), 0);
     }
 
@@ -426,6 +451,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         address customer = customers[customerSeed % customers.length];
         bool reuse = flags % 5 == 0 && _allIds.length != 0;
         bytes32 orderId = reuse ? _allIds[flags % _allIds.length] : _freshId();
+        uint256 restaurantId = restaurantIds[restaurantSeed % restaurantIds.length];
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(orderId).status;
 
         vm.prank(actors.settler);
@@ -433,7 +459,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         try
             SETTLEMENT.settleCardPayment(
                 orderId,
-                restaurantIds[restaurantSeed % restaurantIds.length],
+                restaurantId,
                 customer,
                 amount,
                 keccak256(abi.encode(orderId)),
@@ -442,7 +468,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         {
             ok = true;
         } catch {}
-        _check(!ghostPaused && !reuse, ok, "settleCardPayment");
+        _check(!ghostPaused && !reuse && !ghostInactive[restaurantId], ok, "settleCardPayment");
         _checkTransition(orderId, before);
         if (ok) _recordCard(orderId, customer, amount);
     }
@@ -472,13 +498,20 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
                 amount = 0;
                 invalid = true;
             }
+            // Runs of one restaurant are common (relayers sort batches), so the cached check is used.
+            uint256 restaurantId =
+                (r >> 24) % 3 == 0 && i != 0
+                    ? batch[i - 1].restaurantId
+                    : restaurantIds[(r >> 32) % restaurantIds.length];
+            // Any recorded (not skipped) entry of an inactive restaurant reverts the batch.
+            if (fresh[i] && ghostInactive[restaurantId]) invalid = true;
             batch[i] = IOrderSettlement.CardPayment({
                 orderId: orderId,
-                restaurantId: restaurantIds[(r >> 24) % restaurantIds.length],
-                customer: customers[(r >> 32) % customers.length],
+                restaurantId: restaurantId,
+                customer: customers[(r >> 40) % customers.length],
                 amount: amount,
                 paymentRef: keccak256(abi.encode(orderId, "pi")),
-                receiptCid: RECEIPT
+                receiptDigest: RECEIPT
             });
         }
         IOrderSettlement.OrderStatus[] memory before = new IOrderSettlement.OrderStatus[](size);
@@ -575,6 +608,15 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostPaused = pause;
     }
 
+    function setActive(uint256 restaurantSeed, uint8 seed) external {
+        calls["setActive"]++;
+        uint256 id = restaurantIds[restaurantSeed % restaurantIds.length];
+        bool inactive = seed % 4 == 0; // each restaurant closed about a quarter of the time
+        vm.prank(actors.franchiseAdmin);
+        FRANCHISE.setActive(id, !inactive);
+        ghostInactive[id] = inactive;
+    }
+
     function transferFranchise(uint256 restaurantSeed) external {
         calls["transferFranchise"]++;
         uint256 id = restaurantIds[restaurantSeed % restaurantIds.length];
@@ -653,6 +695,11 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         if (pick == 0) return owner;
         if (pick == 3) return stranger;
         return actors.settler;
+    }
+
+    function _signQuote(uint256 key, IOrderSettlement.TokenOrder memory order) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, SETTLEMENT.quoteDigest(order));
+        return abi.encodePacked(r, s, v);
     }
 
     function _signPermit(uint256 c, uint256 value, uint256 deadline) internal view returns (uint8, bytes32, bytes32) {

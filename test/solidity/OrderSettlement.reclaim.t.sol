@@ -34,6 +34,7 @@ contract OrderSettlementReclaimTest is BaseTest {
         _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Reclaimed);
     }
 
+    /// @dev NatSpec: the customer may reclaim "from `reclaimAfter` on", i.e. at that second already.
     function test_reclaim_atExactlyReclaimAfter() public {
         vm.warp(order.reclaimAfter);
         _reclaimAs(alice);

@@ -118,8 +118,7 @@ contract OrderSettlementRecordCardRefundTest is BaseTest {
         // Alice spends 80 of her 100 HOTPOT on a discount.
         IOrderSettlement.TokenOrder memory order = _order(keccak256("spend"), alice, 20_000, 80);
         _fund(alice, 20_000);
-        vm.prank(alice);
-        settlement.placeOrder(order);
+        _placeQuoted(order);
         assertEq(hotPot.balanceOf(alice), 20e18, "20 left");
 
         vm.expectEmit(true, true, true, true, address(settlement));
@@ -183,18 +182,50 @@ contract OrderSettlementRecordCardRefundTest is BaseTest {
         );
     }
 
-    function test_recordCardRefund_replayOfFinalRefundRevertsWithStatus() public {
+    function test_recordCardRefund_replayOfFinalRefundRevertsAsAlreadyRecorded() public {
         _refund(AMOUNT, REFUND_1);
-        // The status check comes first, so a replayed final refund reports the status, not the ref.
+        // The replay check comes before the status, so a retried final refund gets the same answer
+        // as any other retried refund, although it emptied the order.
         _expectRefundRevert(
             ORDER_ID,
             AMOUNT,
             REFUND_1,
+            abi.encodeWithSelector(IOrderSettlement.OrderSettlementRefundAlreadyRecorded.selector, REFUND_1)
+        );
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.CardRefunded);
+    }
+
+    function test_recordCardRefund_newRefOnEmptiedOrderRevertsWithStatus() public {
+        _refund(AMOUNT, REFUND_1);
+        _expectRefundRevert(
+            ORDER_ID,
+            1,
+            REFUND_2,
             abi.encodeWithSelector(
                 IOrderSettlement.OrderSettlementInvalidStatus.selector,
                 ORDER_ID,
                 IOrderSettlement.OrderStatus.CardRefunded
             )
+        );
+    }
+
+    function test_recordCardRefund_replayCheckedBeforeStatusAndAmount() public {
+        _refund(1_000, REFUND_1);
+        // Replayed against an unknown order, with a zero amount: the ref is what is reported.
+        _expectRefundRevert(
+            keccak256("unknown"),
+            0,
+            REFUND_1,
+            abi.encodeWithSelector(IOrderSettlement.OrderSettlementRefundAlreadyRecorded.selector, REFUND_1)
+        );
+    }
+
+    function test_recordCardRefund_zeroRefCheckedBeforeStatus() public {
+        _expectRefundRevert(
+            keccak256("unknown"),
+            0,
+            bytes32(0),
+            abi.encodeWithSelector(IOrderSettlement.OrderSettlementInvalidRefundRef.selector)
         );
     }
 

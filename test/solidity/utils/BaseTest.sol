@@ -36,13 +36,17 @@ abstract contract BaseTest is Test {
     string internal constant RESTAURANT_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
     uint64 internal constant KYC_VALIDITY = 365 days;
     bytes32 internal constant EVIDENCE = keccak256("encrypted passport scan");
-    /// @dev A CIDv1 (dag-json, sha2-256) in binary form, as the API stores receipts.
-    bytes internal constant RECEIPT = hex"01a9022012209f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    /// @dev A receipt JSON, as the API pins it to IPFS (one raw block).
+    string internal constant RECEIPT_JSON = '{"order":"example","total":"25.00 GEL"}';
+    /// @dev sha2-256 of RECEIPT_JSON: what settlement stores (the digest inside its CIDv1 `bafkrei…`).
+    bytes32 internal constant RECEIPT = 0x3e23b016cce9b4db84bec0bdb58af1d035cc8321b5c6c30ac2d48d4685f9b833;
 
     // ─── Actors ──────────────────────────────────────────────────────────────────────────────
     address internal admin;
     address internal treasury;
     address internal settler;
+    /// @dev The settler signs quotes (EIP-712) as well as sending transactions.
+    uint256 internal settlerKey;
     address internal franchiseAdmin;
     address internal kycOfficer;
     address internal pauser;
@@ -64,7 +68,7 @@ abstract contract BaseTest is Test {
     function setUp() public virtual {
         admin = makeAddr("admin");
         treasury = makeAddr("treasury");
-        settler = makeAddr("settler");
+        (settler, settlerKey) = makeAddrAndKey("settler");
         franchiseAdmin = makeAddr("franchiseAdmin");
         kycOfficer = makeAddr("kycOfficer");
         pauser = makeAddr("pauser");
@@ -161,12 +165,48 @@ abstract contract BaseTest is Test {
             });
     }
 
-    /// @dev Funds the customer (tokens and points) and places the order as the customer.
+    /// @dev The platform's quote for `order`: the settler's EIP-712 signature over `quoteDigest`.
+    function _quote(IOrderSettlement.TokenOrder memory order) internal view returns (bytes memory) {
+        return _quoteBy(settlerKey, order);
+    }
+
+    /// @dev A quote for `order` signed with `key` (a settler's or anyone else's).
+    function _quoteBy(uint256 key, IOrderSettlement.TokenOrder memory order) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, settlement.quoteDigest(order));
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The address a 65-byte quote recovers to for `signed`: what InvalidQuote reports.
+    function _recovered(IOrderSettlement.TokenOrder memory signed, bytes memory quote) internal view returns (address) {
+        (bytes32 r, bytes32 s, uint8 v) = _split(quote);
+        return ecrecover(settlement.quoteDigest(signed), v, r, s);
+    }
+
+    function _split(bytes memory quote) internal pure returns (bytes32 r, bytes32 s, uint8 v) {
+        assertEq(quote.length, 65, "r, s, v");
+        assembly ("memory-safe") {
+            r := mload(add(quote, 0x20))
+            s := mload(add(quote, 0x40))
+            v := byte(0, mload(add(quote, 0x60)))
+        }
+    }
+
+    function _invalidQuote(address signer) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IOrderSettlement.OrderSettlementInvalidQuote.selector, signer);
+    }
+
+    /// @dev Places a quoted order as its customer (who must already hold tokens, allowance and points).
+    function _placeQuoted(IOrderSettlement.TokenOrder memory order) internal {
+        bytes memory quote = _quote(order);
+        vm.prank(order.customer);
+        settlement.placeOrder(order, quote);
+    }
+
+    /// @dev Funds the customer (tokens and points) and places the quoted order as the customer.
     function _placeFunded(IOrderSettlement.TokenOrder memory order) internal {
         _fund(order.customer, order.price - order.discount);
         if (order.pointsRedeemed != 0) _givePoints(order.customer, order.pointsRedeemed);
-        vm.prank(order.customer);
-        settlement.placeOrder(order);
+        _placeQuoted(order);
     }
 
     /// @dev Alice's 100 GEL order with 10 GEL paid in points, placed and escrowed.

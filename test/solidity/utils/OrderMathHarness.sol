@@ -20,12 +20,4 @@ contract OrderMathHarness {
     function pointsFor(uint256 discount, uint256 pointsPerDiscountUnit) external pure returns (uint256) {
         return OrderMath.pointsFor(discount, pointsPerDiscountUnit);
     }
-
-    function clawback(
-        uint256 remainingReward,
-        uint256 refundAmount,
-        uint256 remainingAmount
-    ) external pure returns (uint256) {
-        return OrderMath.clawback(remainingReward, refundAmount, remainingAmount);
-    }
 }
