@@ -32,6 +32,7 @@ node.process.on("exit", (code) => {
 
 try {
   console.log("Deploying contracts with Hardhat Ignition (deploy/modules/LocalHotPotSpot.ts) ...");
+  console.log("(The first run compiles every contract with solc-js first: allow a few minutes.)");
   const deployment = await deployLocal();
   console.log(`
 The Hot Pot Spot is running.
