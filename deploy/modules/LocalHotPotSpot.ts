@@ -1,5 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { LOCAL_ACCOUNTS } from "../accounts.ts";
+
 import HotPotSpotModule from "./HotPotSpot.ts";
 
 /**
@@ -11,7 +13,7 @@ export default buildModule("LocalHotPotSpot", (m) => {
   const contracts = m.useModule(HotPotSpotModule);
   // The deployer administers: it must be, to wire the roles below. Hand DEFAULT_ADMIN_ROLE to a
   // multisig afterwards on public networks.
-  const admin = m.getAccount(0);
+  const admin = m.getAccount(LOCAL_ACCOUNTS.admin);
 
   const testGel = m.contract("TestGEL", [admin]);
   m.call(contracts.orderSettlement, "setCurrency", [
@@ -25,7 +27,7 @@ export default buildModule("LocalHotPotSpot", (m) => {
   ]);
 
   // Customers #5-#9 start with 10,000 GEL each so orders can be placed right away.
-  for (let account = 5; account <= 9; account++) {
+  for (let account: number = LOCAL_ACCOUNTS.firstCustomer; account <= LOCAL_ACCOUNTS.lastCustomer; account++) {
     m.call(testGel, "mint", [m.getAccount(account), 1_000_000n], { id: `fundCustomer${account}` });
   }
 

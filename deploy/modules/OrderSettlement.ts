@@ -1,5 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
+import { LOCAL_ACCOUNTS } from "../accounts.ts";
+
 import { ROLES } from "../roles.ts";
 import FranchiseNFTModule from "./FranchiseNFT.ts";
 import HotPotTokenModule from "./HotPotToken.ts";
@@ -16,10 +18,10 @@ export default buildModule("OrderSettlement", (m) => {
   const { hotPotToken } = m.useModule(HotPotTokenModule);
   // The deployer administers: it must be, to wire the roles below. Hand DEFAULT_ADMIN_ROLE to a
   // multisig afterwards on public networks.
-  const admin = m.getAccount(0);
-  const treasury = m.getParameter("treasury", m.getAccount(1));
-  const settler = m.getParameter("settler", m.getAccount(2));
-  const pauser = m.getParameter("pauser", m.getAccount(0));
+  const admin = m.getAccount(LOCAL_ACCOUNTS.admin);
+  const treasury = m.getParameter("treasury", m.getAccount(LOCAL_ACCOUNTS.treasury));
+  const settler = m.getParameter("settler", m.getAccount(LOCAL_ACCOUNTS.settler));
+  const pauser = m.getParameter("pauser", m.getAccount(LOCAL_ACCOUNTS.admin));
   const cardRewardPerUnit = m.getParameter("cardRewardPerUnit", DEFAULT_CARD_REWARD_PER_TETRI);
 
   const orderSettlement = m.contract("OrderSettlement", [

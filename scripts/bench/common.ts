@@ -2,17 +2,12 @@
  * Shared pieces of the benchmark scripts (scripts/bench/gas.ts and scripts/bench/chain.ts):
  * deterministic test data shaped like production data, and plain-text tables.
  */
+import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { getAddress, keccak256, slice, toHex, type Address, type Hex, sha256 } from "viem";
 
-/** Hardhat's default accounts as the deployment modules use them. */
+/** Hardhat's default accounts as the deployment modules use them, plus the benchmark's franchisees. */
 export const ACCOUNT = {
-  admin: 0,
-  treasury: 1,
-  settler: 2,
-  franchiseAdmin: 3,
-  kycOfficer: 4,
-  firstCustomer: 5,
-  lastCustomer: 9,
+  ...LOCAL_ACCOUNTS,
   /** Franchisees of the benchmark restaurants: accounts #10 upwards, one per restaurant. */
   firstFranchisee: 10,
 } as const;

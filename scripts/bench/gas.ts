@@ -11,10 +11,10 @@
  * a target is missed (the JSON says so); non-zero only when something fails.
  */
 import { network } from "hardhat";
-import { parseEventLogs, parseSignature, type Address, type Hex, type TransactionReceipt } from "viem";
+import { parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import LocalHotPotSpot from "../../deploy/modules/LocalHotPotSpot.ts";
-import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
+import { signPermit, signQuote, type TokenOrderMessage } from "../../lib/typed-data.ts";
 import { gasBreakdown } from "./gas-breakdown.ts";
 import {
   ACCOUNT,
@@ -41,16 +41,7 @@ const TARGETS = {
   fulfill_gas: 100_000,
 } as const;
 
-interface TokenOrder {
-  orderId: Hex;
-  restaurantId: bigint;
-  customer: Address;
-  token: Address;
-  price: bigint;
-  discount: bigint;
-  pointsRedeemed: bigint;
-  reclaimAfter: number;
-}
+type TokenOrder = TokenOrderMessage;
 
 interface CardPayment {
   orderId: Hex;
@@ -127,37 +118,25 @@ async function main(): Promise<void> {
   }
 
   const [, gelName, gelVersion, chainId, gelAddress] = await testGel.read.eip712Domain();
+  const chain = Number(chainId);
   /** The platform's quote: the settler signs the order (what the API does when it prices an order). */
-  async function quoteOf(order: TokenOrder): Promise<Hex> {
-    return settlerWallet.signTypedData({
-      account: settlerWallet.account,
-      domain: { ...QUOTE_DOMAIN, chainId, verifyingContract: orderSettlement.address },
-      types: TOKEN_ORDER_TYPES,
-      primaryType: "TokenOrder",
-      message: order,
-    });
-  }
+  const quoteOf = (order: TokenOrder): Promise<Hex> =>
+    signQuote(settlerWallet, { address: orderSettlement.address, chainId: chain }, order);
   async function placeWithPermit(customerIndex: number, order: TokenOrder): Promise<bigint> {
     const wallet = at(wallets, customerIndex);
     const owner = wallet.account.address;
     const value = order.price - order.discount;
     const nonce = await testGel.read.nonces([owner]);
     const deadline = BigInt((await networkHelpers.time.latest()) + 3_600);
-    const signature = await wallet.signTypedData({
-      account: wallet.account,
-      domain: { name: gelName, version: gelVersion, chainId, verifyingContract: gelAddress },
-      types: PERMIT_TYPES,
-      primaryType: "Permit",
-      message: { owner, spender: orderSettlement.address, value, nonce, deadline },
-    });
-    const { r, s, v, yParity } = parseSignature(signature);
+    const { v, r, s } = await signPermit(
+      wallet,
+      { address: gelAddress, name: gelName, version: gelVersion, chainId: chain },
+      { spender: orderSettlement.address, value, nonce, deadline },
+    );
     const receipt = await mined(
-      await orderSettlement.write.placeOrderWithPermit(
-        [order, await quoteOf(order), deadline, v !== undefined ? Number(v) : yParity + 27, r, s],
-        {
-          account: wallet.account,
-        },
-      ),
+      await orderSettlement.write.placeOrderWithPermit([order, await quoteOf(order), deadline, v, r, s], {
+        account: wallet.account,
+      }),
       "placeOrderWithPermit",
     );
     // The contract swallows permit failures (front-running); make sure ours really was used.

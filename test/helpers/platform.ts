@@ -1,16 +1,13 @@
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodePacked, keccak256, parseSignature, sha256, toHex, type Address, type Hex } from "viem";
+import { encodePacked, keccak256, sha256, toHex, type Address, type Hex } from "viem";
 
-import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
+import { signPermit as signTokenPermit, signQuote, type TokenOrderMessage } from "../../lib/typed-data.ts";
+import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import LocalHotPotSpotModule from "../../deploy/modules/LocalHotPotSpot.ts";
 
 /** Named actors, by the account index the deployment modules give them. */
 export const ACCOUNT = {
-  admin: 0,
-  treasury: 1,
-  settler: 2,
-  franchiseAdmin: 3,
-  kycOfficer: 4,
+  ...LOCAL_ACCOUNTS,
   alice: 5,
   bob: 6,
   carol: 7,
@@ -21,7 +18,6 @@ export const ACCOUNT = {
   stranger: 12,
 } as const;
 
-export const HOUR = 3_600n;
 export const DAY = 86_400n;
 export const YEAR = 365n * DAY;
 /** Loyalty token wei per whole token. */
@@ -95,16 +91,7 @@ export async function deployPlatform(connection: NetworkConnection) {
 export type Platform = Awaited<ReturnType<typeof deployPlatform>>;
 
 /** A token order description as the customer's app builds it. */
-export interface TokenOrder {
-  orderId: Hex;
-  restaurantId: bigint;
-  customer: Address;
-  token: Address;
-  price: bigint;
-  discount: bigint;
-  pointsRedeemed: bigint;
-  reclaimAfter: number;
-}
+export type TokenOrder = TokenOrderMessage;
 
 export async function tokenOrder(
   platform: Platform,
@@ -127,18 +114,8 @@ export async function tokenOrder(
 
 /** The platform's quote for `order`: the settler's EIP-712 signature (`signer` may be another account). */
 export async function quote(platform: Platform, order: TokenOrder, signer: number = ACCOUNT.settler): Promise<Hex> {
-  const wallet = platform.wallet(signer);
-  return wallet.signTypedData({
-    account: wallet.account,
-    domain: {
-      ...QUOTE_DOMAIN,
-      chainId: await platform.publicClient.getChainId(),
-      verifyingContract: platform.orderSettlement.address,
-    },
-    types: TOKEN_ORDER_TYPES,
-    primaryType: "TokenOrder",
-    message: order,
-  });
+  const chainId = await platform.publicClient.getChainId();
+  return signQuote(platform.wallet(signer), { address: platform.orderSettlement.address, chainId }, order);
 }
 
 /** The two-transaction path: the customer approves exactly the amount due, then places the quoted order. */
@@ -156,17 +133,15 @@ export async function signPermit(
   deadline: bigint,
 ): Promise<{ v: number; r: Hex; s: Hex }> {
   const owner = platform.wallet(ownerIndex);
-  const nonce = await platform.testGel.read.nonces([owner.account.address]);
-  const chainId = await platform.publicClient.getChainId();
-  const signature = await owner.signTypedData({
-    account: owner.account,
-    domain: { name: "Test Georgian Lari", version: "1", chainId, verifyingContract: platform.testGel.address },
-    types: PERMIT_TYPES,
-    primaryType: "Permit",
-    message: { owner: owner.account.address, spender: platform.orderSettlement.address, value, nonce, deadline },
-  });
-  const { v, r, s, yParity } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+  const [nonce, [, name, version, chainId]] = await Promise.all([
+    platform.testGel.read.nonces([owner.account.address]),
+    platform.testGel.read.eip712Domain(),
+  ]);
+  return signTokenPermit(
+    owner,
+    { address: platform.testGel.address, name, version, chainId: Number(chainId) },
+    { spender: platform.orderSettlement.address, value, nonce, deadline },
+  );
 }
 
 /** Anything with an ERC-20 `balanceOf` reader (TestGEL, HotPotToken). */
