@@ -52,8 +52,6 @@ import LocalHotPotSpot from "../../deploy/modules/LocalHotPotSpot.ts";
 import { PROJECT_ROOT, startHardhatNode, type HardhatNode } from "../lib/hardhat-node.ts";
 import {
   ACCOUNT,
-  FRANCHISEE_KYC_LEVEL,
-  RESTAURANT_FEES_BPS,
   at,
   cardAmountOf,
   fmt,
@@ -61,8 +59,8 @@ import {
   paymentRefOf,
   pseudoAddress,
   receiptDigestOf,
-  restaurantURI,
   table,
+  openRestaurants,
 } from "./common.ts";
 
 function intFromEnv(name: string, fallback: number, min = 1): number {
@@ -167,26 +165,7 @@ async function main(): Promise<void> {
     if (receipt.status !== "success") throw new Error(`setup transaction ${hash} reverted`);
   };
   const latest = await setupClient.getBlock();
-  const kycExpiry = latest.timestamp + 365n * 24n * 3600n;
-  for (let r = 1; r <= RESTAURANTS; r++) {
-    const franchisee = accountOf(ACCOUNT.firstFranchisee + r - 1).address;
-    await mined(
-      await kycRegistry.write.attest(
-        [franchisee, FRANCHISEE_KYC_LEVEL, kycExpiry, id32(`kyc-evidence:${franchisee}`)],
-        {
-          account: accountOf(ACCOUNT.kycOfficer),
-        },
-      ),
-    );
-    await mined(
-      await franchiseNFT.write.register(
-        [franchisee, BigInt(r), at(RESTAURANT_FEES_BPS, (r - 1) % RESTAURANT_FEES_BPS.length), restaurantURI(r)],
-        {
-          account: accountOf(ACCOUNT.franchiseAdmin),
-        },
-      ),
-    );
-  }
+  await openRestaurants({ kycRegistry, franchiseNFT }, accountOf, RESTAURANTS, latest.timestamp, (hash) => mined(hash));
   const settlerAddress = accountOf(ACCOUNT.settler).address;
   {
     await mined(await testGel.write.mint([settlerAddress, 10n ** 12n], { account: accountOf(ACCOUNT.admin) }));

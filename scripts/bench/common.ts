@@ -3,7 +3,8 @@
  * deterministic test data shaped like production data, and plain-text tables.
  */
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
-import { getAddress, keccak256, slice, toHex, type Address, type Hex, sha256 } from "viem";
+import type { ContractReturnType } from "@nomicfoundation/hardhat-viem/types";
+import { getAddress, keccak256, slice, toHex, type Account, type Address, type Hex, sha256 } from "viem";
 
 /** Hardhat's default accounts as the deployment modules use them, plus the benchmark's franchisees. */
 export const ACCOUNT = {
@@ -75,4 +76,36 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
       .join("  ");
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
   return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
+/**
+ * Opens restaurants 1..`count`: each franchisee (accounts #10 upwards) is KYC-attested by the
+ * officer for a year from `now`, then gets the franchise NFT from the franchise admin.
+ * `mined` waits for a transaction and fails when it reverted.
+ */
+export async function openRestaurants(
+  contracts: { kycRegistry: ContractReturnType<"KycRegistry">; franchiseNFT: ContractReturnType<"FranchiseNFT"> },
+  accountOf: (index: number) => Account,
+  count: number,
+  now: bigint,
+  mined: (hash: Hex, what: string) => Promise<unknown>,
+): Promise<void> {
+  const kycExpiry = now + 365n * 24n * 3600n;
+  for (let r = 1; r <= count; r++) {
+    const franchisee = accountOf(ACCOUNT.firstFranchisee + r - 1).address;
+    await mined(
+      await contracts.kycRegistry.write.attest(
+        [franchisee, FRANCHISEE_KYC_LEVEL, kycExpiry, id32(`kyc-evidence:${franchisee}`)],
+        { account: accountOf(ACCOUNT.kycOfficer) },
+      ),
+      "attest",
+    );
+    await mined(
+      await contracts.franchiseNFT.write.register(
+        [franchisee, BigInt(r), at(RESTAURANT_FEES_BPS, (r - 1) % RESTAURANT_FEES_BPS.length), restaurantURI(r)],
+        { account: accountOf(ACCOUNT.franchiseAdmin) },
+      ),
+      "register",
+    );
+  }
 }

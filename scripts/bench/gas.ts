@@ -18,8 +18,6 @@ import { signPermit, signQuote, type TokenOrderMessage } from "../../lib/typed-d
 import { gasBreakdown } from "./gas-breakdown.ts";
 import {
   ACCOUNT,
-  FRANCHISEE_KYC_LEVEL,
-  RESTAURANT_FEES_BPS,
   at,
   cardAmountOf,
   fmt,
@@ -27,8 +25,8 @@ import {
   paymentRefOf,
   pseudoAddress,
   receiptDigestOf,
-  restaurantURI,
   table,
+  openRestaurants,
 } from "./common.ts";
 
 const RESTAURANTS = 5;
@@ -73,32 +71,15 @@ async function main(): Promise<void> {
   }
 
   // ─── Setup: KYC'd franchisees own restaurants 1..RESTAURANTS ───────────────────────────────
-  const officer = account(ACCOUNT.kycOfficer);
-  const franchiseAdmin = account(ACCOUNT.franchiseAdmin);
   const settler = account(ACCOUNT.settler);
   const settlerWallet = at(wallets, ACCOUNT.settler);
-  const kycExpiry = BigInt((await networkHelpers.time.latest()) + 365 * 24 * 3600);
-  for (let r = 1; r <= RESTAURANTS; r++) {
-    const franchisee = account(ACCOUNT.firstFranchisee + r - 1).address;
-    await mined(
-      await kycRegistry.write.attest(
-        [franchisee, FRANCHISEE_KYC_LEVEL, kycExpiry, id32(`kyc-evidence:${franchisee}`)],
-        {
-          account: officer,
-        },
-      ),
-      "attest",
-    );
-    await mined(
-      await franchiseNFT.write.register(
-        [franchisee, BigInt(r), at(RESTAURANT_FEES_BPS, (r - 1) % RESTAURANT_FEES_BPS.length), restaurantURI(r)],
-        {
-          account: franchiseAdmin,
-        },
-      ),
-      "register",
-    );
-  }
+  await openRestaurants(
+    { kycRegistry, franchiseNFT },
+    account,
+    RESTAURANTS,
+    BigInt(await networkHelpers.time.latest()),
+    mined,
+  );
   const restaurantOf = (i: number): bigint => BigInt((i % RESTAURANTS) + 1);
 
   // ─── Helpers ───────────────────────────────────────────────────────────────────────────────
