@@ -1,0 +1,424 @@
+import type pg from "pg";
+import { createPublicClient, webSocket, type Address, type PublicClient } from "viem";
+
+import type { Deployment } from "../lib/chain/deployment.ts";
+import type { Database } from "../lib/db/client.ts";
+import { ConfigError, HotPotError, RetryableError, classifyDatabaseError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import { Batch } from "./batch.ts";
+import { EventDecoder } from "./decode.ts";
+import { applyEvents, eventKeys, orderRestaurantKeys } from "./handlers.ts";
+import type { IndexerMetrics } from "./metrics.ts";
+import { RangeTooLargeError, classifyRpcError, fetchHashes, fetchHeaders, fetchRange } from "./rpc.ts";
+import {
+  initCursor,
+  loadCurrent,
+  readCursor,
+  recentBlocks,
+  resetMirror,
+  rollbackTo,
+  writeBatch,
+  type BlockHeader,
+  type Cursor,
+} from "./store.ts";
+import { ORDER, VERSIONED_TABLES } from "./tables.ts";
+
+/** The contracts whose events make up the mirror. */
+export const INDEXED_CONTRACTS = ["KycRegistry", "HotPotToken", "FranchiseNFT", "OrderSettlement"] as const;
+
+export interface IndexerOptions {
+  /** Blocks behind the head to stay (0 follows the head itself). */
+  readonly confirmations: number;
+  /** Largest block range per eth_getLogs; shrinks when the node refuses or a range holds too many logs. */
+  readonly maxBlockRange: number;
+  /** Head polling period when no subscription delivers new heads. */
+  readonly pollIntervalMs: number;
+  /** How many recent blocks are remembered to find the common ancestor of a reorg. */
+  readonly reorgWindow: number;
+  /** Logs per batch to aim for: large enough to amortise a transaction, small enough to keep memory flat. */
+  readonly targetLogsPerBatch?: number;
+}
+
+export interface IndexerContext {
+  readonly db: Database;
+  readonly client: PublicClient;
+  /** WebSocket JSON-RPC for newHeads; without it the indexer polls. */
+  readonly wsUrl?: string | undefined;
+  readonly deployment: Deployment;
+  readonly options: IndexerOptions;
+  readonly logger: Logger;
+  readonly metrics: IndexerMetrics;
+}
+
+export interface IndexerStatus {
+  readonly chainId: number;
+  readonly headBlock: bigint | null;
+  readonly indexedBlock: bigint | null;
+  readonly caughtUp: boolean;
+  readonly running: boolean;
+  readonly lastError: string | null;
+}
+
+export interface Indexer {
+  /** Takes the mirror's lock, checks the deployment against the chain, then indexes until stopped. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): IndexerStatus;
+  /** Resolves once every block up to `block` is in the database. */
+  waitForBlock(block: bigint, timeoutMs?: number): Promise<void>;
+  /** Settles when the indexer stops: resolves after stop(), rejects on a fatal error. */
+  readonly done: Promise<void>;
+}
+
+const LOCK_NAMESPACE = 0x1d3e;
+
+function classify(error: unknown): HotPotError {
+  if (error instanceof HotPotError) return error;
+  if (typeof (error as { code?: unknown } | null)?.code === "string") return classifyDatabaseError(error);
+  return classifyRpcError(error);
+}
+
+/** Mirrors the deployment's events into Postgres: backfill, then follow the head, surviving reorgs and restarts. */
+export function createIndexer(context: IndexerContext): Indexer {
+  const { db, client, deployment, options, logger, metrics } = context;
+  const chainId = deployment.chainId;
+  const decoder = new EventDecoder(deployment.contracts);
+  const addresses: Address[] = deployment.contracts.map((contract) => contract.address);
+  const targetLogs = options.targetLogsPerBatch ?? 20_000;
+
+  let cursor: Cursor | null = null;
+  let head: bigint | null = null;
+  let verifiedHead: bigint | null = null;
+  let range = BigInt(options.maxBlockRange);
+  let caughtUp = false;
+  let running = false;
+  // An object, not a `let`: the loop reads it after awaits, where stop() may have changed it.
+  const control = { stopped: false };
+  let lastError: string | null = null;
+  let wake: (() => void) | null = null;
+  let unwatch: (() => void) | null = null;
+  const waiters = new Set<{ block: bigint; resolve: () => void }>();
+
+  let resolveDone!: () => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  // Callers that never await `done` must not see an unhandled rejection.
+  done.catch(() => undefined);
+
+  function notifyWaiters(): void {
+    if (cursor === null) return;
+    for (const waiter of waiters) {
+      if (cursor.blockNumber >= waiter.block) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  function setCursor(next: Cursor): void {
+    cursor = next;
+    metrics.indexedBlock.set(Number(next.blockNumber));
+    notifyWaiters();
+  }
+
+  async function openSession(): Promise<pg.PoolClient> {
+    const session = await db.pool.connect();
+    try {
+      const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
+        LOCK_NAMESPACE,
+        chainId,
+      ]);
+      if (rows[0]?.locked !== true) {
+        throw new RetryableError(`another indexer holds the mirror of chain ${chainId}; waiting for it to stop`);
+      }
+      await prepareCursor(session);
+      return session;
+    } catch (error) {
+      session.release(true);
+      throw error;
+    }
+  }
+
+  async function prepareCursor(session: pg.PoolClient): Promise<void> {
+    const startHash = (await fetchHashes(client, [deployment.startBlock])).get(deployment.startBlock);
+    if (startHash !== deployment.startBlockHash) {
+      throw new ConfigError(
+        `the deployment record ${deployment.directory} does not match the chain: block ${deployment.startBlock} is ${startHash ?? "missing"}, the record says ${deployment.startBlockHash}`,
+      );
+    }
+    let stored = await readCursor(session, chainId);
+    if (stored !== null && stored.startBlockHash !== deployment.startBlockHash) {
+      logger.warn(
+        { chainId, previousStart: stored.startBlockHash, start: deployment.startBlockHash },
+        "the chain was redeployed since the mirror was built: forgetting the old mirror and indexing the new one",
+      );
+      await resetMirror(session, chainId);
+      stored = null;
+    }
+    if (stored === null) {
+      const anchorNumber = deployment.startBlock - 1n;
+      const anchor = (await fetchHeaders(client, [anchorNumber])).get(anchorNumber) as BlockHeader;
+      stored = {
+        chainId,
+        startBlock: deployment.startBlock,
+        startBlockHash: deployment.startBlockHash,
+        blockNumber: anchor.number,
+        blockHash: anchor.hash,
+        blockTimestamp: anchor.timestamp,
+      };
+      await initCursor(session, stored, anchor);
+      logger.info({ chainId, startBlock: deployment.startBlock.toString() }, "mirror initialised");
+    }
+    setCursor(stored);
+  }
+
+  /** Finds the newest remembered block still on the chain and rolls the mirror back to it. */
+  async function handleReorg(session: pg.PoolClient, current: Cursor): Promise<void> {
+    const remembered = await recentBlocks(session, chainId, current.blockNumber);
+    let ancestor: BlockHeader | undefined;
+    for (let i = 0; i < remembered.length && ancestor === undefined; i += 100) {
+      const chunk = remembered.slice(i, i + 100);
+      const hashes = await fetchHashes(
+        client,
+        chunk.map((block) => block.number),
+      );
+      ancestor = chunk.find((block) => hashes.get(block.number) === block.hash);
+    }
+    if (ancestor === undefined) {
+      throw new HotPotError(
+        `chain ${chainId} reorganised deeper than the ${options.reorgWindow} remembered blocks (indexed up to ${current.blockNumber}); raise INDEXER_REORG_WINDOW and rebuild the mirror`,
+      );
+    }
+    const orders = await rollbackTo(session, current, ancestor);
+    metrics.reorgs.inc();
+    logger.warn(
+      { chainId, from: current.blockNumber.toString(), to: ancestor.number.toString(), orders: orders.length },
+      "chain reorganisation: mirror rolled back to the common ancestor",
+    );
+    setCursor({
+      ...current,
+      blockNumber: ancestor.number,
+      blockHash: ancestor.hash,
+      blockTimestamp: ancestor.timestamp,
+    });
+    verifiedHead = null;
+  }
+
+  /** One batch. Returns false when there is nothing to do until the next head. */
+  async function step(session: pg.PoolClient): Promise<boolean> {
+    const current = cursor as Cursor;
+    const latest = await client.getBlockNumber({ cacheTime: 0 }).catch((error: unknown) => {
+      throw classifyRpcError(error);
+    });
+    head = latest;
+    metrics.headBlock.set(Number(latest));
+    const target = latest - BigInt(options.confirmations);
+
+    if (current.blockNumber >= target) {
+      if (verifiedHead !== latest) {
+        const hash = (await fetchHashes(client, [current.blockNumber])).get(current.blockNumber);
+        if (hash !== current.blockHash) {
+          await handleReorg(session, current);
+          return true;
+        }
+        verifiedHead = latest;
+      }
+      caughtUp = true;
+      metrics.syncDelay.set(0);
+      return false;
+    }
+    caughtUp = false;
+
+    const from = current.blockNumber + 1n;
+    const to = from + range - 1n < target ? from + range - 1n : target;
+    const fetchTimer = metrics.batchDuration.startTimer({ phase: "fetch" });
+    let fetched;
+    try {
+      fetched = await fetchRange(client, addresses, from, to);
+    } catch (error) {
+      if (error instanceof RangeTooLargeError && range > 1n) {
+        metrics.rpcErrors.inc({ kind: "range" });
+        range = range / 2n;
+        logger.debug({ range: range.toString() }, "node refused the block range; halving it");
+        return true;
+      }
+      throw error;
+    }
+    fetchTimer();
+    const fromHeader = fetched.headers.get(from) as BlockHeader;
+    const toHeader = fetched.headers.get(to) as BlockHeader;
+    if (fromHeader.parentHash !== current.blockHash) {
+      await handleReorg(session, current);
+      return true;
+    }
+    metrics.syncDelay.set(Math.max(0, (Date.now() - fromHeader.timestamp.getTime()) / 1000));
+
+    // Aim the next range at the target number of logs.
+    const count = BigInt(fetched.logs.length);
+    if (count > BigInt(targetLogs))
+      range = (range * BigInt(targetLogs)) / count > 0n ? (range * BigInt(targetLogs)) / count : 1n;
+    else if (count < BigInt(targetLogs / 4) && range < BigInt(options.maxBlockRange)) {
+      range = range * 2n > BigInt(options.maxBlockRange) ? BigInt(options.maxBlockRange) : range * 2n;
+    }
+
+    const processTimer = metrics.batchDuration.startTimer({ phase: "process" });
+    const events = fetched.logs.map((log) => decoder.decode(log));
+    const timestampOf = (block: bigint): Date => (fetched.headers.get(block) as BlockHeader).timestamp;
+    const batch = new Batch();
+    const keys = eventKeys(events);
+    const orderKeys = [...(keys.get(ORDER) ?? [])];
+    batch.seed(ORDER, await loadCurrent(session, ORDER, orderKeys), orderKeys);
+    orderRestaurantKeys(batch, events, keys);
+    for (const table of VERSIONED_TABLES) {
+      if (table === ORDER) continue;
+      const tableKeys = [...(keys.get(table) ?? [])];
+      batch.seed(table, await loadCurrent(session, table, tableKeys), tableKeys);
+    }
+    applyEvents(batch, events, timestampOf);
+    processTimer();
+
+    const windowStart = latest - BigInt(options.reorgWindow);
+    const blocks = [...fetched.headers.values()].filter((block) => block.number > windowStart || block.number === to);
+    const writeTimer = metrics.batchDuration.startTimer({ phase: "write" });
+    await writeBatch(session, {
+      cursor: current,
+      to: toHeader,
+      events,
+      timestampOf,
+      batch,
+      blocks,
+      pruneBelow: windowStart,
+    });
+    writeTimer();
+    metrics.eventsIndexed.inc(events.length);
+    setCursor({ ...current, blockNumber: to, blockHash: toHeader.hash, blockTimestamp: toHeader.timestamp });
+    if (to >= target) metrics.syncDelay.set(0);
+    return true;
+  }
+
+  async function waitForHead(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, options.pollIntervalMs);
+      function finish(): void {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = finish;
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let failures = 0;
+    while (!control.stopped) {
+      let session: pg.PoolClient | null = null;
+      try {
+        session = await openSession();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+        while (!control.stopped) {
+          const progressed = await step(session);
+          failures = 0;
+          lastError = null;
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() flips it during the await
+          if (!progressed && !control.stopped) await waitForHead();
+        }
+        session.release();
+        session = null;
+      } catch (raw) {
+        session?.release(true);
+        const error = classify(raw);
+        lastError = error.message;
+        if (!error.retryable) throw error;
+        failures++;
+        metrics.rpcErrors.inc({ kind: "retryable" });
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        logger.warn({ err: error.message, attempt: failures, delayMs: delay }, "indexer step failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  return {
+    async start(): Promise<void> {
+      if (running) return;
+      // Fail here, not in the background, when the chain or the database is unusable from the start.
+      await client.getChainId().catch((error: unknown) => {
+        throw classifyRpcError(error);
+      });
+      running = true;
+      if (context.wsUrl !== undefined) {
+        try {
+          const ws = createPublicClient({ transport: webSocket(context.wsUrl, { reconnect: true, retryCount: 3 }) });
+          unwatch = ws.watchBlockNumber({
+            emitOnBegin: false,
+            onBlockNumber: () => {
+              wake?.();
+            },
+            onError: (error) => {
+              logger.debug({ err: error.message }, "head subscription error; polling continues");
+            },
+          });
+        } catch (error) {
+          logger.warn({ err: (error as Error).message }, "no head subscription; polling instead");
+        }
+      }
+      loop().then(
+        () => {
+          running = false;
+          resolveDone();
+        },
+        (error: unknown) => {
+          running = false;
+          lastError = error instanceof Error ? error.message : String(error);
+          logger.error({ err: lastError }, "indexer stopped on a fatal error");
+          for (const waiter of waiters) waiter.resolve();
+          waiters.clear();
+          rejectDone(error);
+        },
+      );
+    },
+
+    async stop(): Promise<void> {
+      control.stopped = true;
+      unwatch?.();
+      wake?.();
+      if (running) await done.catch(() => undefined);
+    },
+
+    status(): IndexerStatus {
+      return {
+        chainId,
+        headBlock: head,
+        indexedBlock: cursor?.blockNumber ?? null,
+        caughtUp,
+        running,
+        lastError,
+      };
+    },
+
+    waitForBlock(block: bigint, timeoutMs = 30_000): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`indexer did not reach block ${block} within ${timeoutMs} ms (at ${cursor?.blockNumber})`));
+        }, timeoutMs);
+        const waiter = {
+          block,
+          resolve: () => {
+            clearTimeout(timer);
+            if (lastError !== null && !running) reject(new Error(`indexer stopped: ${lastError}`));
+            else resolve();
+          },
+        };
+        waiters.add(waiter);
+        wake?.();
+        notifyWaiters();
+      });
+    },
+
+    done,
+  };
+}

@@ -1,0 +1,121 @@
+import {
+  BlockNotFoundError,
+  HttpRequestError,
+  RpcRequestError,
+  TimeoutError,
+  type Address,
+  type Log,
+  type PublicClient,
+} from "viem";
+
+import { HotPotError, RetryableError } from "../lib/errors.ts";
+import type { BlockHeader } from "./store.ts";
+
+/** The node refused the block range (too many blocks or results): fetch a smaller one. */
+export class RangeTooLargeError extends HotPotError {
+  override readonly name = "RangeTooLargeError";
+}
+
+/** The chain changed while we read it (a block vanished or a log's block hash is not the header's). */
+export class ChainMovedError extends RetryableError {
+  override readonly name = "ChainMovedError";
+}
+
+// Wordings providers use for range limits (Alchemy, Infura, QuickNode, geth, Hardhat/EDR, Erigon).
+const RANGE_LIMIT =
+  /block range|range (is )?too (large|wide)|too many (results|logs|blocks)|query returned more than|limit exceeded|response size|exceed(s|ed)? (the )?(max|maximum|limit)|log response size|max.*results/i;
+
+/** Maps a JSON-RPC failure onto the error hierarchy; only network-level failures are retried. */
+export function classifyRpcError(error: unknown): HotPotError {
+  if (error instanceof HotPotError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof BlockNotFoundError) return new ChainMovedError(message, { cause: error });
+  if (RANGE_LIMIT.test(message) || (error instanceof RpcRequestError && error.code === -32005)) {
+    return new RangeTooLargeError(message, { cause: error });
+  }
+  if (error instanceof HttpRequestError || error instanceof TimeoutError) {
+    const status = error instanceof HttpRequestError ? error.status : undefined;
+    // 413 and 400 from gateways mean the request itself is too big; 429 and 5xx are transient.
+    if (status === 413) return new RangeTooLargeError(message, { cause: error });
+    if (status === undefined || status === 429 || status >= 500) return new RetryableError(message, { cause: error });
+  }
+  if (/fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|network/i.test(message)) {
+    return new RetryableError(message, { cause: error });
+  }
+  return new HotPotError(`JSON-RPC failed: ${message}`, { cause: error });
+}
+
+export type ChainLog = Log<bigint, number, false>;
+
+export interface FetchedRange {
+  readonly from: bigint;
+  readonly to: bigint;
+  readonly logs: readonly ChainLog[];
+  /** Headers of `from`, `to` and every block with a log, by number. */
+  readonly headers: ReadonlyMap<bigint, BlockHeader>;
+}
+
+export async function fetchHeaders(client: PublicClient, numbers: Iterable<bigint>): Promise<Map<bigint, BlockHeader>> {
+  // Issued in one tick, these go out as JSON-RPC batches.
+  const blocks = await Promise.all(
+    [...new Set(numbers)].map((blockNumber) => client.getBlock({ blockNumber, includeTransactions: false })),
+  );
+  const headers = new Map<bigint, BlockHeader>();
+  for (const block of blocks) {
+    headers.set(block.number, {
+      number: block.number,
+      hash: block.hash,
+      parentHash: block.parentHash,
+      timestamp: new Date(Number(block.timestamp) * 1000),
+    });
+  }
+  return headers;
+}
+
+/**
+ * Logs of `addresses` in [from, to] and the headers needed to place them, checked against each
+ * other: every log's block hash must be the hash of the header fetched for its block.
+ */
+export async function fetchRange(
+  client: PublicClient,
+  addresses: readonly Address[],
+  from: bigint,
+  to: bigint,
+): Promise<FetchedRange> {
+  let logs: ChainLog[];
+  let headers: Map<bigint, BlockHeader>;
+  try {
+    logs = await client.getLogs({ address: [...addresses], fromBlock: from, toBlock: to });
+    headers = await fetchHeaders(client, [from, to, ...logs.map((log) => log.blockNumber)]);
+  } catch (error) {
+    throw classifyRpcError(error);
+  }
+  for (const log of logs) {
+    if (log.removed) throw new ChainMovedError(`log ${log.logIndex} of block ${log.blockNumber} was removed`);
+    if (headers.get(log.blockNumber)?.hash !== log.blockHash) {
+      throw new ChainMovedError(`block ${log.blockNumber} changed while its logs were read`);
+    }
+  }
+  logs.sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
+  return { from, to, logs, headers };
+}
+
+/** Canonical hashes of the given blocks; null where the chain has no such block (any more). */
+export async function fetchHashes(
+  client: PublicClient,
+  numbers: readonly bigint[],
+): Promise<Map<bigint, string | null>> {
+  const results = await Promise.all(
+    numbers.map(async (blockNumber) => {
+      try {
+        return (await client.getBlock({ blockNumber, includeTransactions: false })).hash;
+      } catch (error) {
+        if (error instanceof BlockNotFoundError) return null;
+        throw classifyRpcError(error);
+      }
+    }),
+  );
+  return new Map(numbers.map((number, i) => [number, results[i] ?? null]));
+}
