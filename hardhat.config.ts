@@ -45,10 +45,12 @@ export default defineConfig({
       type: "edr-simulated",
       chainType: "l1",
     },
+    // The local `hardhat node`; tools that run a node on another port (tests, benchmarks) say so
+    // through LOCAL_RPC_URL.
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
     },
     // Any EVM testnet or L2: the RPC endpoint and the deployer key are configuration
     // variables (environment or the encrypted hardhat-keystore), never literals.

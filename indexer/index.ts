@@ -96,7 +96,11 @@ export function createIndexer(context: IndexerContext): Indexer {
   const control = { stopped: false };
   let lastError: string | null = null;
   let wake: (() => void) | null = null;
+  // A head announced while a step runs (nobody waiting to be woken) must not be lost: the next
+  // wait would then sleep a whole poll interval with a new block already there.
+  let headPending = false;
   let unwatch: (() => void) | null = null;
+  let closeSocket: (() => Promise<void>) | null = null;
   const waiters = new Set<{ block: bigint; resolve: () => void }>();
 
   let resolveDone!: () => void;
@@ -126,6 +130,12 @@ export function createIndexer(context: IndexerContext): Indexer {
 
   async function openSession(): Promise<pg.PoolClient> {
     const session = await db.pool.connect();
+    // A checked-out client that loses its server emits 'error'; unheard, that would crash the
+    // process. Waking the loop makes its next query fail and the session reopen with backoff.
+    session.on("error", (error) => {
+      lastError = error.message;
+      wake?.();
+    });
     try {
       const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
         LOCK_NAMESPACE,
@@ -209,6 +219,7 @@ export function createIndexer(context: IndexerContext): Indexer {
 
   /** One batch. Returns false when there is nothing to do until the next head. */
   async function step(session: pg.PoolClient): Promise<boolean> {
+    headPending = false;
     const current = cursor as Cursor;
     const latest = await client.getBlockNumber({ cacheTime: 0 }).catch((error: unknown) => {
       throw classifyRpcError(error);
@@ -300,6 +311,7 @@ export function createIndexer(context: IndexerContext): Indexer {
   }
 
   async function waitForHead(): Promise<void> {
+    if (headPending) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(finish, options.pollIntervalMs);
       function finish(): void {
@@ -351,10 +363,17 @@ export function createIndexer(context: IndexerContext): Indexer {
       running = true;
       if (context.wsUrl !== undefined) {
         try {
-          const ws = createPublicClient({ transport: webSocket(context.wsUrl, { reconnect: true, retryCount: 3 }) });
+          const transport = webSocket(context.wsUrl, { reconnect: true, retryCount: 3 });
+          const ws = createPublicClient({ transport });
+          // viem caches sockets per URL and keeps them (and their reconnect timers) alive until closed.
+          closeSocket = async () => {
+            const rpc = await ws.transport.getRpcClient();
+            rpc.close();
+          };
           unwatch = ws.watchBlockNumber({
             emitOnBegin: false,
             onBlockNumber: () => {
+              headPending = true;
               wake?.();
             },
             onError: (error) => {
@@ -384,6 +403,7 @@ export function createIndexer(context: IndexerContext): Indexer {
     async stop(): Promise<void> {
       control.stopped = true;
       unwatch?.();
+      await closeSocket?.().catch(() => undefined);
       wake?.();
       if (running) await done.catch(() => undefined);
     },

@@ -21,12 +21,16 @@ export interface LocalDeployment {
 const LOCAL_CHAIN_ID = 31337;
 
 /**
- * Deploys deploy/modules/LocalHotPotSpot.ts to the `localhost` network with Hardhat Ignition
- * and returns the addresses from Ignition's deployment record, which later stages read too.
- * A local node starts empty, so the previous record of chain 31337 is discarded first.
+ * Deploys deploy/modules/LocalHotPotSpot.ts to a local node with Hardhat Ignition and returns
+ * the addresses from Ignition's deployment record, which the indexer reads too. A local node
+ * starts empty, so the previous record of the same id is discarded first. Tests and benchmarks
+ * pass their own node URL and deployment id so they never touch the record of `npm start`.
  */
-export async function deployLocal(options: { quiet?: boolean } = {}): Promise<LocalDeployment> {
-  const directory = path.join(PROJECT_ROOT, "deploy", "deployments", `chain-${LOCAL_CHAIN_ID}`);
+export async function deployLocal(
+  options: { quiet?: boolean; rpcUrl?: string; deploymentId?: string } = {},
+): Promise<LocalDeployment> {
+  const deploymentId = options.deploymentId ?? `chain-${LOCAL_CHAIN_ID}`;
+  const directory = path.join(PROJECT_ROOT, "deploy", "deployments", deploymentId);
   await rm(directory, { recursive: true, force: true });
 
   const { command, args } = hardhatCommand([
@@ -35,9 +39,12 @@ export async function deployLocal(options: { quiet?: boolean } = {}): Promise<Lo
     "deploy/modules/LocalHotPotSpot.ts",
     "--network",
     "localhost",
+    "--deployment-id",
+    deploymentId,
   ]);
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
+    env: { ...process.env, LOCAL_RPC_URL: options.rpcUrl ?? "http://127.0.0.1:8545" },
     stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
   });
   const [code] = (await once(child, "exit")) as [number | null];
