@@ -45,6 +45,13 @@ export default defineConfig({
       type: "edr-simulated",
       chainType: "l1",
     },
+    // What `hardhat node` runs. `npm start` pins its genesis time, so that a saved local chain
+    // replays to the same block hashes (lib/devchain/chain-state.ts).
+    node: {
+      type: "edr-simulated",
+      chainType: "l1",
+      ...(process.env.HARDHAT_INITIAL_DATE === undefined ? {} : { initialDate: process.env.HARDHAT_INITIAL_DATE }),
+    },
     // The local `hardhat node`; tools that run a node on another port (tests, benchmarks) say so
     // through LOCAL_RPC_URL.
     localhost: {

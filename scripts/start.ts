@@ -4,6 +4,7 @@
  * embedded server keeping its data in DATA_DIR); migrations; the indexer; the API server.
  * Ctrl-C stops everything. Settings: .env.example.
  */
+import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 
@@ -17,6 +18,13 @@ import { readDeployment } from "../lib/chain/deployment.ts";
 import { loadConfig, PROJECT_ROOT, type Config } from "../lib/config.ts";
 import type { Database } from "../lib/db/client.ts";
 import { openDatabase } from "../lib/db/open.ts";
+import {
+  loadSavedChain,
+  recordChain,
+  replayChain,
+  resetSavedChain,
+  type ChainRecorder,
+} from "../lib/devchain/chain-state.ts";
 import { deployLocal } from "../lib/devchain/deploy-local.ts";
 import { startHardhatNode, type HardhatNode } from "../lib/devchain/hardhat-node.ts";
 import { ConfigError } from "../lib/errors.ts";
@@ -35,6 +43,7 @@ const say = (message: string): void => {
 };
 
 let node: HardhatNode | undefined;
+let recorder: ChainRecorder | undefined;
 let db: (Database & { embedded: boolean }) | undefined;
 let indexer: Indexer | undefined;
 let api: ApiApp | undefined;
@@ -45,6 +54,8 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say("\nStopping ...");
+  // First, while the node surely runs: the blocks of the last seconds.
+  await recorder?.stop();
   const closeServer = server
     ? new Promise<void>((resolve) => {
         server?.close(() => {
@@ -63,23 +74,69 @@ async function stop(code: number): Promise<void> {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
-try {
-  let rpcUrl = config.rpcUrl;
-  let deploymentDir = config.deploymentDir;
-  if (rpcUrl === undefined) {
-    say(`Starting a local chain on 127.0.0.1:${config.rpcPort} ...`);
-    const started = await startHardhatNode(config.rpcPort);
-    node = started;
+const DEPLOYMENTS = path.join(PROJECT_ROOT, "deploy", "deployments");
+
+/**
+ * The local chain: restored from DATA_DIR/chain when a previous run recorded one (same blocks,
+ * same hashes, so the deployment and the database mirror stay valid), else a new chain with the
+ * platform deployed. Every block it mines is recorded for the next start.
+ */
+async function startLocalChain(requestedDir: string | undefined): Promise<{ url: string; deploymentDir: string }> {
+  const deploymentDir = requestedDir ?? path.join(DEPLOYMENTS, "chain-31337");
+  const deploymentId = path.relative(DEPLOYMENTS, deploymentDir);
+  if (deploymentId.startsWith("..") || deploymentId.includes(path.sep)) {
+    throw new ConfigError(`DEPLOYMENT_DIR must be a folder directly inside ${DEPLOYMENTS} for the local chain`);
+  }
+  const chainDir = path.join(config.dataDir, "chain");
+  const saved = await loadSavedChain(chainDir);
+  const onExit = (started: HardhatNode): void => {
     started.process.on("exit", (code) => {
-      if (!stopping) {
+      if (!stopping && node === started) {
         logger.error({ code }, "hardhat node exited unexpectedly");
         void stop(1);
       }
     });
-    rpcUrl = started.url;
-    say("Deploying contracts with Hardhat Ignition (deploy/modules/LocalHotPotSpot.ts) ...");
-    say("(The first run compiles every contract with solc-js first: allow a few minutes.)");
-    deploymentDir = (await deployLocal({ rpcUrl })).directory;
+  };
+
+  if (saved !== null && saved.blocks.length > 0 && existsSync(path.join(deploymentDir, "deployed_addresses.json"))) {
+    say(`Restoring the local chain (${saved.blocks.length} blocks) on 127.0.0.1:${config.rpcPort} ...`);
+    const started = await startHardhatNode(config.rpcPort, { env: { HARDHAT_INITIAL_DATE: saved.initialDate } });
+    node = started;
+    onExit(started);
+    const replay = await replayChain(started.url, saved);
+    if (replay.complete) {
+      recorder = recordChain(started.url, chainDir, replay.matched, { onError: recordError });
+      return { url: started.url, deploymentDir };
+    }
+    say(`The saved chain diverged at block ${replay.matched + 1n}; starting a new chain instead.`);
+    node = undefined;
+    await started.stop();
+  }
+
+  const initialDate = new Date().toISOString();
+  await resetSavedChain(chainDir, initialDate);
+  say(`Starting a local chain on 127.0.0.1:${config.rpcPort} ...`);
+  const started = await startHardhatNode(config.rpcPort, { env: { HARDHAT_INITIAL_DATE: initialDate } });
+  node = started;
+  onExit(started);
+  say("Deploying contracts with Hardhat Ignition (deploy/modules/LocalHotPotSpot.ts) ...");
+  say("(The first run compiles every contract with solc-js first: allow a few minutes.)");
+  await deployLocal({ rpcUrl: started.url, deploymentId });
+  recorder = recordChain(started.url, chainDir, 0n, { onError: recordError });
+  return { url: started.url, deploymentDir };
+}
+
+function recordError(error: unknown): void {
+  logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not record the local chain");
+}
+
+try {
+  let rpcUrl = config.rpcUrl;
+  let deploymentDir = config.deploymentDir;
+  if (rpcUrl === undefined) {
+    const local = await startLocalChain(config.deploymentDir);
+    rpcUrl = local.url;
+    deploymentDir = local.deploymentDir;
   }
   const client = createChainClient(rpcUrl);
   const chainId = await client.getChainId();

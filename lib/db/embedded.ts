@@ -18,7 +18,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -296,6 +296,35 @@ function binaryPackage(): string | undefined {
   }
 }
 
+/**
+ * Running as root, Postgres runs as another user, who must be able to traverse every directory
+ * above its binaries and its data (a clone in a 0700 `mktemp -d` folder or under /root is not).
+ * Adds only the search bit (o+x: enter a directory by a known name, not list it) where it is
+ * missing, and says so.
+ */
+async function grantSearch(paths: readonly string[], log: (message: string) => void): Promise<void> {
+  const granted = new Set<string>();
+  for (const target of paths) {
+    let directory = path.dirname(path.resolve(target));
+    const ancestors: string[] = [];
+    while (directory !== path.dirname(directory)) {
+      ancestors.push(directory);
+      directory = path.dirname(directory);
+    }
+    for (const ancestor of ancestors) {
+      if (granted.has(ancestor)) continue;
+      const { mode } = await stat(ancestor);
+      if ((mode & 0o001) === 0) {
+        await chmod(ancestor, (mode & 0o7777) | 0o001);
+        granted.add(ancestor);
+      }
+    }
+  }
+  if (granted.size > 0) {
+    log(`embedded Postgres runs as "${USER}": made ${[...granted].join(", ")} searchable by other users (o+x)`);
+  }
+}
+
 /** Checks, as the user Postgres will run as, what the root-to-postgres switch needs: its files within reach. */
 function assertReachableBy(user: SystemUser, dataDir: string): void {
   const as = { uid: user.uid, gid: user.gid };
@@ -390,6 +419,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   if (systemUser !== undefined) {
     if (!initialised) await chown(dataDir, systemUser.uid, systemUser.gid);
+    const pkg = binaryPackage();
+    await grantSearch(pkg === undefined ? [dataDir] : [dataDir, path.join(pkg, "native", "bin", "postgres")], log);
     assertReachableBy(systemUser, dataDir);
   }
 

@@ -35,7 +35,10 @@ async function rpcAnswers(url: string): Promise<boolean> {
  * Starts `hardhat node` on 127.0.0.1:`port` and resolves once it answers JSON-RPC.
  * Fails fast when the port is already served, rather than silently talking to a stranger's chain.
  */
-export async function startHardhatNode(port: number, options: { quiet?: boolean } = {}): Promise<HardhatNode> {
+export async function startHardhatNode(
+  port: number,
+  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<HardhatNode> {
   const url = `http://127.0.0.1:${port}`;
   if (await rpcAnswers(url)) {
     throw new Error(`Port ${port} already serves JSON-RPC; stop that node or choose another port`);
@@ -43,6 +46,7 @@ export async function startHardhatNode(port: number, options: { quiet?: boolean 
   const { command, args } = hardhatCommand(["node", "--hostname", "127.0.0.1", "--port", String(port)]);
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
+    env: { ...process.env, ...options.env },
     stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
   });
   const exited = once(child, "exit");

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { PROJECT_ROOT } from "../lib/config.ts";
+import { readLocalDeployment } from "../lib/simulation/contracts.ts";
+import { simulateActivity } from "../lib/simulation/simulate.ts";
+import { freePort } from "./helpers/devchain.ts";
+
+interface Stack {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+}
+
+describe("npm start: the whole stack in one command", () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  let api: string;
+  let rpc: string;
+  const deploymentDir = path.join(PROJECT_ROOT, "deploy", "deployments", `local-test-start-${process.pid}`);
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hotpot-start-"));
+    // Running as root, the embedded Postgres runs as the postgres user, which must reach its data.
+    await chmod(dataDir, 0o755);
+    const [port, rpcPort, pgPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    api = `http://127.0.0.1:${port}`;
+    rpc = `http://127.0.0.1:${rpcPort}`;
+    // No DATABASE_URL: the embedded Postgres, as on a fresh machine.
+    env = { ...process.env, PORT: String(port), RPC_PORT: String(rpcPort), EMBEDDED_POSTGRES_PORT: String(pgPort) };
+    delete env.DATABASE_URL;
+    delete env.RPC_URL;
+    Object.assign(env, { DATA_DIR: dataDir, DEPLOYMENT_DIR: deploymentDir, LOG_LEVEL: "warn" });
+  });
+
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(deploymentDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<Stack> {
+    const child = spawn(process.execPath, ["scripts/start.ts"], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
+      const health = await fetch(`${api}/health`).catch(() => undefined);
+      if (health?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`npm start did not become healthy:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return { child, output: () => output };
+  }
+
+  async function stop(stack: Stack): Promise<void> {
+    stack.child.kill("SIGINT");
+    const [code] = (await once(stack.child, "exit")) as [number | null];
+    assert.equal(code, 0, `Ctrl-C stops cleanly:\n${stack.output()}`);
+  }
+
+  async function graphql<T>(query: string): Promise<T> {
+    const response = await fetch(`${api}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { data: T; errors?: unknown };
+    assert.equal(body.errors, undefined);
+    return body.data;
+  }
+
+  async function waitForBlock(block: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const { _meta } = await graphql<{ _meta: { blockNumber: number | null } }>("{ _meta { blockNumber } }");
+      if ((_meta.blockNumber ?? 0) >= block) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the API never reached block ${block}`);
+  }
+
+  const SNAPSHOT = "{ _meta { blockNumber blockHash } orders(first: 100) { totalCount } tokenSupply { totalSupply } }";
+  type Snapshot = {
+    _meta: { blockNumber: number; blockHash: string };
+    orders: { totalCount: number };
+    tokenSupply: { totalSupply: string };
+  };
+
+  it("test_start_servesTheChainThroughGraphQLAndResumesAfterARestart", async () => {
+    const first = await start();
+    let before: Snapshot;
+    try {
+      for (const route of ["/health", "/ready", "/metrics"]) {
+        assert.equal((await fetch(`${api}${route}`)).status, 200, route);
+      }
+      assert.match(await (await fetch(`${api}/metrics`)).text(), /blockchain_sync_delay_seconds/);
+      const summary = await simulateActivity({
+        rpcUrl: rpc,
+        deployment: await readLocalDeployment(deploymentDir),
+        orders: 12,
+        seed: "start",
+      });
+      await waitForBlock(Number(summary.blocks.last));
+      before = await graphql<Snapshot>(SNAPSHOT);
+      assert.equal(before.orders.totalCount, 12);
+    } finally {
+      await stop(first);
+    }
+
+    // The second start restores the same chain (same hashes) and the same database.
+    const second = await start();
+    try {
+      const after = await graphql<Snapshot>(SNAPSHOT);
+      assert.deepEqual(after, before);
+      assert.doesNotMatch(second.output(), /redeployed|diverged/);
+    } finally {
+      await stop(second);
+    }
+  });
+});
