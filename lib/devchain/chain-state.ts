@@ -18,7 +18,6 @@ import {
   serializeTransaction,
   type Hex,
   type Transaction,
-  type TransactionSerializable,
 } from "viem";
 
 export interface SavedChain {
@@ -65,12 +64,15 @@ export async function resetSavedChain(directory: string, initialDate: string): P
 
 /** The signed transaction as it was sent, rebuilt from the node's JSON (it has no eth_getRawTransaction). */
 function rawTransaction(tx: Transaction): Hex {
-  const raw = serializeTransaction({ ...tx, data: tx.input } as TransactionSerializable, {
-    r: tx.r,
-    s: tx.s,
-    v: tx.v,
-    yParity: tx.yParity,
-  });
+  const raw = serializeTransaction(
+    { ...tx, data: tx.input },
+    {
+      r: tx.r,
+      s: tx.s,
+      v: tx.v,
+      yParity: tx.yParity,
+    },
+  );
   if (keccak256(raw) !== tx.hash) throw new Error(`transaction ${tx.hash} cannot be re-serialised exactly`);
   return raw;
 }
