@@ -1,5 +1,6 @@
 import type { Batch } from "./batch.ts";
 import type { DecodedEvent } from "./decode.ts";
+import { chainTime } from "./chain-time.ts";
 import { receiptCid } from "./receipt-cid.ts";
 import {
   ACCOUNT,
@@ -196,7 +197,7 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
       case "KycRegistry.KycAttested":
         batch.put(KYC_ATTESTATION, a.account as string, block, {
           level: Number(a.level),
-          expires_at: new Date(Number(a.expiresAt) * 1000),
+          expires_at: chainTime(a.expiresAt as bigint),
           evidence_hash: a.evidenceHash as string,
           officer: a.officer as string,
           revoked: false,
@@ -257,7 +258,7 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
           discount: a.discount as bigint,
           points_redeemed: a.pointsRedeemed as bigint,
           paid: a.paid as bigint,
-          reclaim_after: new Date(Number(a.reclaimAfter) * 1000),
+          reclaim_after: chainTime(a.reclaimAfter as bigint),
         });
         if (discountRedemption?.tx === event.txHash) {
           discountRedemption.row.order_id = orderId;

@@ -6,10 +6,17 @@ import type { Database } from "../lib/db/client.ts";
 import { ConfigError, HotPotError, RetryableError, classifyDatabaseError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { Batch } from "./batch.ts";
-import { EventDecoder } from "./decode.ts";
+import { EventDecoder, type DecodedEvent } from "./decode.ts";
 import { applyEvents, eventKeys, orderRestaurantKeys } from "./handlers.ts";
 import type { IndexerMetrics } from "./metrics.ts";
-import { RangeTooLargeError, classifyRpcError, fetchHashes, fetchHeaders, fetchRange } from "./rpc.ts";
+import {
+  RangeTooLargeError,
+  classifyRpcError,
+  fetchHashes,
+  fetchHeaders,
+  fetchRange,
+  type FetchedRange,
+} from "./rpc.ts";
 import {
   initCursor,
   loadCurrent,
@@ -71,6 +78,7 @@ export interface Indexer {
 }
 
 const LOCK_NAMESPACE = 0x1d3e;
+const INITIAL_BLOCK_RANGE = 16;
 
 function classify(error: unknown): HotPotError {
   if (error instanceof HotPotError) return error;
@@ -89,7 +97,9 @@ export function createIndexer(context: IndexerContext): Indexer {
   let cursor: Cursor | null = null;
   let head: bigint | null = null;
   let verifiedHead: bigint | null = null;
-  let range = BigInt(options.maxBlockRange);
+  // Starts small and grows towards the target number of logs: a first range of maxBlockRange
+  // blocks on a busy chain would fetch (and hold in memory) far more than one batch.
+  let range = BigInt(Math.min(options.maxBlockRange, INITIAL_BLOCK_RANGE));
   let caughtUp = false;
   let running = false;
   // An object, not a `let`: the loop reads it after awaits, where stop() may have changed it.
@@ -102,6 +112,9 @@ export function createIndexer(context: IndexerContext): Indexer {
   let unwatch: (() => void) | null = null;
   let closeSocket: (() => Promise<void>) | null = null;
   const waiters = new Set<{ block: bigint; resolve: () => void }>();
+  // The next range, fetched and decoded while the current batch is applied and written. Used only
+  // if the next step starts exactly where it begins; the same checks as for any fetch apply then.
+  let prefetched: { from: bigint; to: bigint; result: Promise<FetchedBatch> } | null = null;
 
   let resolveDone!: () => void;
   let rejectDone!: (error: unknown) => void;
@@ -215,6 +228,35 @@ export function createIndexer(context: IndexerContext): Indexer {
       blockTimestamp: ancestor.timestamp,
     });
     verifiedHead = null;
+    prefetched = null;
+  }
+
+  interface FetchedBatch {
+    readonly fetched: FetchedRange;
+    readonly events: DecodedEvent[];
+    readonly fetchSeconds: number;
+    readonly decodeSeconds: number;
+  }
+
+  async function fetchBatch(from: bigint, to: bigint): Promise<FetchedBatch> {
+    const fetchStarted = performance.now();
+    const fetched = await fetchRange(client, addresses, from, to);
+    const decodeStarted = performance.now();
+    const events = fetched.logs.map((log) => decoder.decode(log));
+    const done = performance.now();
+    return {
+      fetched,
+      events,
+      fetchSeconds: (decodeStarted - fetchStarted) / 1000,
+      decodeSeconds: (done - decodeStarted) / 1000,
+    };
+  }
+
+  function prefetch(from: bigint, to: bigint): void {
+    const result = fetchBatch(from, to);
+    // Settled by whoever uses it; a prefetch nobody uses must not surface as unhandled.
+    result.catch(() => undefined);
+    prefetched = { from, to, result };
   }
 
   /** One batch. Returns false when there is nothing to do until the next head. */
@@ -244,21 +286,34 @@ export function createIndexer(context: IndexerContext): Indexer {
     caughtUp = false;
 
     const from = current.blockNumber + 1n;
-    const to = from + range - 1n < target ? from + range - 1n : target;
-    const fetchTimer = metrics.batchDuration.startTimer({ phase: "fetch" });
-    let fetched;
+    const ahead = prefetched;
+    prefetched = null;
+    const usePrefetched = ahead !== null && ahead.from === from && ahead.to <= target;
+    const to = usePrefetched ? ahead.to : from + range - 1n < target ? from + range - 1n : target;
+    let fetchedBatch: FetchedBatch;
     try {
-      fetched = await fetchRange(client, addresses, from, to);
+      fetchedBatch = await (usePrefetched ? ahead.result : fetchBatch(from, to));
     } catch (error) {
-      if (error instanceof RangeTooLargeError && range > 1n) {
+      const span = to - from + 1n;
+      if (error instanceof RangeTooLargeError && span > 1n) {
         metrics.rpcErrors.inc({ kind: "range" });
-        range = range / 2n;
-        logger.debug({ range: range.toString() }, "node refused the block range; halving it");
+        // Shrink what was actually asked for (the chain may be shorter than the range). When the
+        // answer's size is known, to what fits and, a log being at least ~500 bytes of JSON, to
+        // no more than the target number of logs.
+        const answer = error.answer;
+        const share =
+          answer === undefined
+            ? 0.5
+            : Math.min((0.8 * answer.maxBytes) / answer.bytes, (targetLogs * 500) / answer.bytes);
+        const shrunk = BigInt(Math.floor(Number(span) * share));
+        range = shrunk > 0n ? shrunk : 1n;
+        logger.debug({ range: range.toString() }, "node refused the block range; shrinking it");
         return true;
       }
       throw error;
     }
-    fetchTimer();
+    const { fetched, events } = fetchedBatch;
+    metrics.batchDuration.observe({ phase: "fetch" }, fetchedBatch.fetchSeconds);
     const fromHeader = fetched.headers.get(from) as BlockHeader;
     const toHeader = fetched.headers.get(to) as BlockHeader;
     if (fromHeader.parentHash !== current.blockHash) {
@@ -267,16 +322,21 @@ export function createIndexer(context: IndexerContext): Indexer {
     }
     metrics.syncDelay.set(Math.max(0, (Date.now() - fromHeader.timestamp.getTime()) / 1000));
 
-    // Aim the next range at the target number of logs.
+    // Aim the next range at the target number of logs, from the density of this one: shrink
+    // when it held too many, grow (at most fourfold) when a whole range held fewer. A range cut
+    // short by the head says little about density and leaves the range as it is.
     const count = BigInt(fetched.logs.length);
-    if (count > BigInt(targetLogs))
-      range = (range * BigInt(targetLogs)) / count > 0n ? (range * BigInt(targetLogs)) / count : 1n;
-    else if (count < BigInt(targetLogs / 4) && range < BigInt(options.maxBlockRange)) {
-      range = range * 2n > BigInt(options.maxBlockRange) ? BigInt(options.maxBlockRange) : range * 2n;
+    const span = to - from + 1n;
+    const aim = BigInt(targetLogs);
+    if (count > aim) {
+      range = (span * aim) / count > 0n ? (span * aim) / count : 1n;
+    } else if (span === range) {
+      const grown = count === 0n || (range * aim) / count > range * 4n ? range * 4n : (range * aim) / count;
+      range = grown > BigInt(options.maxBlockRange) ? BigInt(options.maxBlockRange) : grown;
     }
+    if (to < target) prefetch(to + 1n, to + range < target ? to + range : target);
 
-    const processTimer = metrics.batchDuration.startTimer({ phase: "process" });
-    const events = fetched.logs.map((log) => decoder.decode(log));
+    const processStarted = performance.now();
     const timestampOf = (block: bigint): Date => (fetched.headers.get(block) as BlockHeader).timestamp;
     const batch = new Batch();
     const keys = eventKeys(events);
@@ -289,7 +349,11 @@ export function createIndexer(context: IndexerContext): Indexer {
       batch.seed(table, await loadCurrent(session, table, tableKeys), tableKeys);
     }
     applyEvents(batch, events, timestampOf);
-    processTimer();
+    // Decoding happened with the fetch; it is processing all the same.
+    metrics.batchDuration.observe(
+      { phase: "process" },
+      fetchedBatch.decodeSeconds + (performance.now() - processStarted) / 1000,
+    );
 
     const windowStart = latest - BigInt(options.reorgWindow);
     const blocks = [...fetched.headers.values()].filter((block) => block.number > windowStart || block.number === to);

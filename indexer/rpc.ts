@@ -1,6 +1,8 @@
 import {
+  BaseError,
   BlockNotFoundError,
   HttpRequestError,
+  ResponseBodyTooLargeError,
   RpcRequestError,
   TimeoutError,
   type Address,
@@ -14,6 +16,13 @@ import type { BlockHeader } from "./store.ts";
 /** The node refused the block range (too many blocks or results): fetch a smaller one. */
 export class RangeTooLargeError extends HotPotError {
   override readonly name = "RangeTooLargeError";
+  /** The size of the refused answer and the client's limit, when the limit refused it. */
+  readonly answer: { readonly bytes: number; readonly maxBytes: number } | undefined;
+
+  constructor(message: string, options: { cause?: unknown; answer?: { bytes: number; maxBytes: number } } = {}) {
+    super(message, { cause: options.cause });
+    this.answer = options.answer;
+  }
 }
 
 /** The chain changed while we read it (a block vanished or a log's block hash is not the header's). */
@@ -30,6 +39,15 @@ export function classifyRpcError(error: unknown): HotPotError {
   if (error instanceof HotPotError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof BlockNotFoundError) return new ChainMovedError(message, { cause: error });
+  // A dense range answers with more than the HTTP client accepts (10 MiB by default in viem).
+  const tooLarge =
+    error instanceof BaseError ? error.walk((cause) => cause instanceof ResponseBodyTooLargeError) : null;
+  if (tooLarge instanceof ResponseBodyTooLargeError) {
+    return new RangeTooLargeError(message, {
+      cause: error,
+      answer: { bytes: tooLarge.size, maxBytes: tooLarge.maxSize },
+    });
+  }
   if (RANGE_LIMIT.test(message) || (error instanceof RpcRequestError && error.code === -32005)) {
     return new RangeTooLargeError(message, { cause: error });
   }

@@ -10,6 +10,10 @@ export function createChainClient(rpcUrl: string, options: { timeoutMs?: number 
       batch: { batchSize: 500, wait: 0 },
       timeout: options.timeoutMs ?? 30_000,
       retryCount: 0,
+      // viem's default (10 MiB) holds only about 16,000 token-transfer logs: less than one batch
+      // of the indexer's backfill (20,000 logs by default). A larger answer for a range makes the
+      // indexer shrink the range, so this also bounds the memory one batch can take.
+      maxResponseBodySize: 32 * 1024 * 1024,
     }),
   });
 }
