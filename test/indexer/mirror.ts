@@ -8,7 +8,7 @@ import { Batch } from "../../indexer/batch.ts";
 import { simulateActivity } from "../../lib/simulation/simulate.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { indexerFor, startDevChain, waitForMirror, type DevChain } from "../helpers/devchain.ts";
-import { assertMirrorMatchesChain, dumpMirror } from "../helpers/mirror.ts";
+import { assertMirrorMatchesChain, dumpMirror, indexedBlock } from "../helpers/mirror.ts";
 
 describe("indexer: the mirror equals the chain", () => {
   let chain: DevChain;
@@ -125,5 +125,24 @@ describe("indexer: the mirror equals the chain", () => {
       await indexer.stop();
     }
     assert.deepEqual(await dumpMirror(db), before);
+  });
+
+  it("test_confirmations_staysTheConfiguredNumberOfBlocksBehindTheHead", async () => {
+    const behind = await createTestDatabase();
+    const indexer = indexerFor(chain, behind, { confirmations: 3, pollIntervalMs: 50 });
+    try {
+      await indexer.start();
+      const head = await chain.client.getBlockNumber();
+      await indexer.waitForBlock(head - 3n);
+      // Given time, it still does not index the last three blocks.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(await indexedBlock(behind), head - 3n);
+      await (await chain.connection.viem.getTestClient()).mine({ blocks: 3 });
+      await indexer.waitForBlock(head);
+      assert.equal(await indexedBlock(behind), head);
+    } finally {
+      await indexer.stop();
+      await behind.drop();
+    }
   });
 });
