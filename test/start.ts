@@ -99,7 +99,14 @@ describe("npm start: the whole stack in one command", () => {
     const first = await start();
     let before: Snapshot;
     try {
-      for (const route of ["/health", "/ready", "/metrics"]) {
+      // Healthy as soon as its parts answer; ready once the indexer has caught up with the chain.
+      let ready = 503;
+      for (let i = 0; i < 200 && ready !== 200; i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        ready = (await fetch(`${api}/ready`)).status;
+      }
+      assert.equal(ready, 200, "/ready");
+      for (const route of ["/health", "/metrics"]) {
         assert.equal((await fetch(`${api}${route}`)).status, 200, route);
       }
       assert.match(await (await fetch(`${api}/metrics`)).text(), /blockchain_sync_delay_seconds/);
