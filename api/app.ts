@@ -8,9 +8,11 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 
 import type { Database } from "../lib/db/client.ts";
+import type { ContentStore } from "../lib/ipfs/index.ts";
 import { readMeta } from "./graphql/context.ts";
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLLimits } from "./graphql/server.ts";
 import { checkHealth, checkReady, type HealthSources } from "./http/health.ts";
+import { ipfsGateway } from "./http/ipfs.ts";
 import { createApiMetrics } from "./http/metrics.ts";
 import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } from "./notifications.ts";
 
@@ -30,6 +32,8 @@ export interface ApiContext {
   readonly graphqlLimits?: Partial<GraphQLLimits>;
   /** Listen for the indexer's notifications to drive subscriptions (default true). */
   readonly notifications?: boolean;
+  /** Receipts and documents, served verified at `GET /ipfs/:cid`; without it that route is absent. */
+  readonly contentStore?: ContentStore;
 }
 
 export interface ApiApp {
@@ -101,6 +105,8 @@ export function createApiApp(context: ApiContext): ApiApp {
     const text = await context.registry.metrics();
     response.type(context.registry.contentType).send(text);
   });
+
+  if (context.contentStore !== undefined) app.get("/ipfs/:cid", ipfsGateway(context.contentStore, logger));
 
   app.use((_request, response) => {
     response.status(404).json({ error: "not found" });

@@ -28,6 +28,7 @@ import {
 import { deployLocal } from "../lib/devchain/deploy-local.ts";
 import { startHardhatNode, type HardhatNode } from "../lib/devchain/hardhat-node.ts";
 import { ConfigError } from "../lib/errors.ts";
+import { createContentStore } from "../lib/ipfs/index.ts";
 import { createLogger } from "../lib/logger.ts";
 
 let config: Config;
@@ -100,7 +101,10 @@ async function startLocalChain(requestedDir: string | undefined): Promise<{ url:
 
   if (saved !== null && saved.blocks.length > 0 && existsSync(path.join(deploymentDir, "deployed_addresses.json"))) {
     say(`Restoring the local chain (${saved.blocks.length} blocks) on 127.0.0.1:${config.rpcPort} ...`);
-    const started = await startHardhatNode(config.rpcPort, { env: { HARDHAT_INITIAL_DATE: saved.initialDate } });
+    const started = await startHardhatNode(config.rpcPort, {
+      env: { HARDHAT_INITIAL_DATE: saved.initialDate },
+      ownProcessGroup: true,
+    });
     node = started;
     onExit(started);
     const replay = await replayChain(started.url, saved);
@@ -116,7 +120,10 @@ async function startLocalChain(requestedDir: string | undefined): Promise<{ url:
   const initialDate = new Date().toISOString();
   await resetSavedChain(chainDir, initialDate);
   say(`Starting a local chain on 127.0.0.1:${config.rpcPort} ...`);
-  const started = await startHardhatNode(config.rpcPort, { env: { HARDHAT_INITIAL_DATE: initialDate } });
+  const started = await startHardhatNode(config.rpcPort, {
+    env: { HARDHAT_INITIAL_DATE: initialDate },
+    ownProcessGroup: true,
+  });
   node = started;
   onExit(started);
   say("Deploying contracts with Hardhat Ignition (deploy/modules/LocalHotPotSpot.ts) ...");
@@ -176,6 +183,7 @@ try {
     chainId,
     chainHead: () => client.getBlockNumber({ cacheTime: 0 }),
     confirmations: config.indexer.confirmations,
+    contentStore: createContentStore({ dataDir: config.dataDir }),
   });
   await api.listening();
   const app = api.app;
@@ -201,6 +209,7 @@ The Hot Pot Spot is running.
   GraphQL         ${base}/graphql   (GraphiQL in a browser)
   Health          ${base}/health
   Metrics         ${base}/metrics
+  IPFS gateway    ${base}/ipfs/<cid>   (${process.env.PINATA_JWT ? "Pinata" : `local store in ${path.join(config.dataDir, "ipfs")}`})
   JSON-RPC        ${rpcUrl}   (chain id ${chainId})
   Postgres        ${db.embedded ? `embedded, data in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}
 

@@ -37,7 +37,15 @@ async function rpcAnswers(url: string): Promise<boolean> {
  */
 export async function startHardhatNode(
   port: number,
-  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    quiet?: boolean;
+    env?: NodeJS.ProcessEnv;
+    /**
+     * Its own process group, so that a terminal's Ctrl-C reaches only the caller, which can then
+     * finish its work with the node before stopping it. The node is still killed when the caller exits.
+     */
+    ownProcessGroup?: boolean;
+  } = {},
 ): Promise<HardhatNode> {
   const url = `http://127.0.0.1:${port}`;
   if (await rpcAnswers(url)) {
@@ -47,9 +55,15 @@ export async function startHardhatNode(
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...options.env },
+    detached: options.ownProcessGroup === true,
     stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
   });
   const exited = once(child, "exit");
+  if (options.ownProcessGroup === true) {
+    process.once("exit", () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    });
+  }
 
   const deadline = Date.now() + 120_000;
   while (!(await rpcAnswers(url))) {
