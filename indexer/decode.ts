@@ -7,6 +7,7 @@ import {
   type Address,
   type Hex,
   type Log,
+  zeroAddress,
 } from "viem";
 
 import type { DeployedContract } from "../lib/chain/deployment.ts";
@@ -31,8 +32,6 @@ export interface DecodedEvent {
 export class UnknownEventError extends Error {
   override readonly name = "UnknownEventError";
 }
-
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /** Marks a word the fast path does not decode the way viem would (viem then decodes the log). */
 const NOT_FAST = Symbol("not fast");
@@ -158,7 +157,7 @@ export class EventDecoder {
     for (const name of decoder.restaurantArgs) subjects.add(`restaurant:${String(args[name])}`);
     for (const name of decoder.addressArgs) {
       const address = args[name] as Address;
-      if (address !== ZERO_ADDRESS) subjects.add(`account:${address}`);
+      if (address !== zeroAddress) subjects.add(`account:${address}`);
     }
     return {
       blockNumber: log.blockNumber,

@@ -1,3 +1,5 @@
+import { zeroAddress } from "viem";
+
 import type { Batch } from "./batch.ts";
 import type { DecodedEvent } from "./decode.ts";
 import { chainTime } from "./chain-time.ts";
@@ -17,7 +19,6 @@ import {
   type VersionedTableSpec,
 } from "./tables.ts";
 
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 /** Entity keys a batch of events touches, per table; loaded from the database before applying. */
@@ -40,7 +41,7 @@ export function eventKeys(events: readonly DecodedEvent[]): KeySets {
     switch (`${event.contractName}.${event.eventName}`) {
       case "HotPotToken.Transfer":
         add(keys, TOKEN_SUPPLY, event.contract);
-        for (const address of [a.from, a.to] as string[]) if (address !== ZERO_ADDRESS) add(keys, ACCOUNT, address);
+        for (const address of [a.from, a.to] as string[]) if (address !== zeroAddress) add(keys, ACCOUNT, address);
         break;
       case "HotPotToken.LoyaltyRedeemed":
         add(keys, ACCOUNT, a.account as string);
@@ -139,8 +140,8 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
         const value = a.value as bigint;
         batch.append(TRANSFER, { ...fact, from, to, value });
         let holdersDelta = 0;
-        if (from !== ZERO_ADDRESS) holdersDelta += moveBalance(batch, from, -value, block);
-        if (to !== ZERO_ADDRESS) holdersDelta += moveBalance(batch, to, value, block);
+        if (from !== zeroAddress) holdersDelta += moveBalance(batch, from, -value, block);
+        if (to !== zeroAddress) holdersDelta += moveBalance(batch, to, value, block);
         const supply = batch.get(TOKEN_SUPPLY, event.contract) ?? {
           total_supply: 0n,
           total_minted: 0n,
@@ -150,12 +151,12 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
         batch.put(TOKEN_SUPPLY, event.contract, block, {
           ...supply,
           total_supply:
-            (supply.total_supply as bigint) + (from === ZERO_ADDRESS ? value : 0n) - (to === ZERO_ADDRESS ? value : 0n),
-          total_minted: (supply.total_minted as bigint) + (from === ZERO_ADDRESS ? value : 0n),
-          total_burned: (supply.total_burned as bigint) + (to === ZERO_ADDRESS ? value : 0n),
+            (supply.total_supply as bigint) + (from === zeroAddress ? value : 0n) - (to === zeroAddress ? value : 0n),
+          total_minted: (supply.total_minted as bigint) + (from === zeroAddress ? value : 0n),
+          total_burned: (supply.total_burned as bigint) + (to === zeroAddress ? value : 0n),
           holders: (supply.holders as number) + holdersDelta,
         });
-        if (from === ZERO_ADDRESS && pending !== undefined && pending.customer === to) {
+        if (from === zeroAddress && pending !== undefined && pending.customer === to) {
           event.subjects.push(`order:${pending.orderId}`);
           if (pending.kind === "reward") {
             batch.append(REWARD, { ...fact, account: to, order_id: pending.orderId, amount: value });
@@ -167,7 +168,7 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
             }
           }
           pending = undefined;
-        } else if (to === ZERO_ADDRESS && pending?.kind === "clawback" && pending.customer === from) {
+        } else if (to === zeroAddress && pending?.kind === "clawback" && pending.customer === from) {
           event.subjects.push(`order:${pending.orderId}`);
         }
         break;
@@ -401,7 +402,7 @@ function newAccount(block: bigint): Row {
 function newFranchise(id: string, block: bigint, at: Date): Row {
   return {
     restaurant_id: BigInt(id),
-    owner: ZERO_ADDRESS,
+    owner: zeroAddress,
     fee_bps: 0,
     metadata_uri: "",
     active: true,

@@ -8,12 +8,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { glob, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import { constants, tmpdir } from "node:os";
 import path from "node:path";
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded.ts";
 import { hardhatCommand, PROJECT_ROOT } from "../lib/devchain/hardhat-node.ts";
+import { freePort } from "../lib/devchain/free-port.ts";
 
 const UNIT_TEST_GLOBS = ["lib/**/*.test.ts", "indexer/**/*.test.ts", "api/**/*.test.ts"];
 const PRISMA_CLI = path.join(PROJECT_ROOT, "node_modules", "prisma", "build", "index.js");
@@ -48,18 +48,6 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
       resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port from the operating system");
-  return address.port;
 }
 
 async function unitTestFiles(): Promise<string[]> {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 
 import { createPublicClient, createTestClient, http } from "viem";
@@ -9,20 +8,7 @@ import { deployLocal, type LocalDeployment } from "../devchain/deploy-local.ts";
 import { startHardhatNode, type HardhatNode } from "../devchain/hardhat-node.ts";
 import { loadLocalContracts } from "./contracts.ts";
 import { ACTIVITY_KINDS, simulateActivity, type SimulatedOrderStatus, type SimulationSummary } from "./simulate.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address === null || typeof address === "string") reject(new Error("no port"));
-        else resolve(address.port);
-      });
-    });
-  });
-}
+import { freePort } from "../devchain/free-port.ts";
 
 /** IOrderSettlement.OrderStatus numbering. */
 const ON_CHAIN_STATUS: Record<SimulatedOrderStatus, number> = {

@@ -46,6 +46,7 @@ import { startHardhatNode } from "../../lib/devchain/hardhat-node.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { loadLocalContracts, type LocalContracts } from "../../lib/simulation/contracts.ts";
 import { ACCOUNT, at, cardAmountOf, fmt, id32, paymentRefOf, receiptDigestOf, table } from "./common.ts";
+import { freePort } from "../../lib/devchain/free-port.ts";
 
 function intFrom(name: string, raw: string | undefined, fallback: number, min = 1): number {
   const value = raw === undefined || raw === "" ? fallback : Number(raw);
@@ -301,14 +302,6 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
   });
   cleanups.push(() => db.close());
   return { db, kind: `embedded Postgres on port ${port} (DATABASE_URL unset)` };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // ─── Measurements ──────────────────────────────────────────────────────────────────────────

@@ -14,18 +14,9 @@ import { pathToFileURL } from "node:url";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded.ts";
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import { openDatabase } from "../../lib/db/open.ts";
+import { freePort } from "../../lib/devchain/free-port.ts";
 
 const EMBEDDED_MODULE = pathToFileURL(path.resolve(import.meta.dirname, "../../lib/db/embedded.ts")).href;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  assert.ok(address !== null && typeof address === "object");
-  await new Promise((resolve) => server.close(resolve));
-  return address.port;
-}
 
 async function portIsFree(port: number): Promise<boolean> {
   const server = net.createServer();

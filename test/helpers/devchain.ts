@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -18,25 +17,13 @@ import { createChainClient } from "../../lib/chain/client.ts";
 import { readDeployment, type Deployment } from "../../lib/chain/deployment.ts";
 import type { Database } from "../../lib/db/client.ts";
 import { deployLocal, type LocalDeployment } from "../../lib/devchain/deploy-local.ts";
+import { freePort } from "../../lib/devchain/free-port.ts";
+
+export { freePort };
 import { startHardhatNode, type HardhatNode } from "../../lib/devchain/hardhat-node.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { createIndexer, INDEXED_CONTRACTS, type Indexer, type IndexerOptions } from "../../indexer/index.ts";
 import { createIndexerMetrics } from "../../indexer/metrics.ts";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address === null || typeof address === "string") reject(new Error("no port"));
-        else resolve(address.port);
-      });
-    });
-  });
-}
 
 async function contractsOf(connection: NetworkConnection, addresses: LocalDeployment) {
   const { viem } = connection;
