@@ -28,7 +28,7 @@ import {
 import { deployLocal } from "../lib/devchain/deploy-local.ts";
 import { startHardhatNode, type HardhatNode } from "../lib/devchain/hardhat-node.ts";
 import { ConfigError } from "../lib/errors.ts";
-import { createContentStore } from "../lib/ipfs/index.ts";
+import { createContentStore, LocalContentStore } from "../lib/ipfs/index.ts";
 import { createLogger } from "../lib/logger.ts";
 
 let config: Config;
@@ -176,6 +176,7 @@ try {
   await indexer.start();
   indexer.done.catch(() => void stop(1));
 
+  const contentStore = createContentStore({ dataDir: config.dataDir });
   api = createApiApp({
     db,
     logger: logger.child({ part: "api" }),
@@ -183,7 +184,7 @@ try {
     chainId,
     chainHead: () => client.getBlockNumber({ cacheTime: 0 }),
     confirmations: config.indexer.confirmations,
-    contentStore: createContentStore({ dataDir: config.dataDir }),
+    contentStore,
   });
   await api.listening();
   const app = api.app;
@@ -209,7 +210,7 @@ The Hot Pot Spot is running.
   GraphQL         ${base}/graphql   (GraphiQL in a browser)
   Health          ${base}/health
   Metrics         ${base}/metrics
-  IPFS gateway    ${base}/ipfs/<cid>   (${process.env.PINATA_JWT ? "Pinata" : `local store in ${path.join(config.dataDir, "ipfs")}`})
+  IPFS gateway    ${base}/ipfs/<cid>   (${contentStore instanceof LocalContentStore ? `local store in ${path.join(config.dataDir, "ipfs")}` : "Pinata"})
   JSON-RPC        ${rpcUrl}   (chain id ${chainId})
   Postgres        ${db.embedded ? `embedded, data in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}
 

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import express from "express";
 import pino from "pino";
 
-import { LocalContentStore } from "../../lib/ipfs/index.ts";
+import { ContentStoreAuthError, LocalContentStore, type ContentStore } from "../../lib/ipfs/index.ts";
 import { receiptCid } from "../../indexer/receipt-cid.ts";
 import { ipfsGateway } from "./ipfs.ts";
 
@@ -101,6 +101,31 @@ describe("GET /ipfs/:cid", () => {
       }
     } finally {
       await rm(fresh, { recursive: true, force: true });
+    }
+  });
+  it("answers 502, not 400, when the store refuses the platform's own credentials", async () => {
+    const refusing: ContentStore = {
+      put: () => Promise.reject(new ContentStoreAuthError("PINATA_JWT was refused")),
+      get: () => Promise.reject(new ContentStoreAuthError("PINATA_JWT was refused")),
+      has: () => Promise.reject(new ContentStoreAuthError("PINATA_JWT was refused")),
+    };
+    const app = express();
+    app.get("/ipfs/:cid", ipfsGateway(refusing, pino({ level: "silent" })));
+    const local = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, "127.0.0.1", () => {
+        resolve(listening);
+      });
+    });
+    try {
+      const address = local.address();
+      assert.ok(address !== null && typeof address === "object");
+      const response = await fetch(
+        `http://127.0.0.1:${address.port}/ipfs/bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e`,
+      );
+      assert.equal(response.status, 502);
+      assert.doesNotMatch(await response.text(), /PINATA_JWT/);
+    } finally {
+      await new Promise((resolve) => local.close(resolve));
     }
   });
 });

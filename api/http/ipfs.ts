@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { HotPotError } from "../../lib/errors.ts";
 import {
   ContentIntegrityError,
+  ContentStoreAuthError,
   ContentStoreUnavailableError,
   InvalidCidError,
   type ContentStore,
@@ -50,6 +51,10 @@ export function ipfsGateway(
         response.status(400).json({ error: error.message });
       } else if (error instanceof ContentStoreUnavailableError) {
         response.set("retry-after", "5").status(503).json({ error: "content store unavailable; try again" });
+      } else if (error instanceof ContentStoreAuthError) {
+        // The platform's own credentials were refused: a server fault, not the caller's.
+        logger.error({ err: error.message }, "the content store refused the platform's credentials");
+        response.status(502).json({ error: "content store unavailable" });
       } else if (error instanceof ContentIntegrityError) {
         logger.error({ cid, err: error.message }, "stored content failed verification against its CID");
         response.status(502).json({ error: "the stored content does not match its CID and was not served" });
