@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { PROJECT_ROOT } from "../lib/config.ts";
-import { readLocalDeployment } from "../lib/simulation/contracts.ts";
+import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
 import { ACTIVITY_KINDS, MIN_ORDERS, simulateActivity, type ActivityKind } from "../lib/simulation/simulate.ts";
 
 const LABELS: Record<ActivityKind, string> = {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { PROJECT_ROOT } from "../lib/config.ts";
-import { readLocalDeployment } from "../lib/simulation/contracts.ts";
+import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
 import { simulateActivity } from "../lib/simulation/simulate.ts";
 import { freePort } from "./helpers/devchain.ts";
 

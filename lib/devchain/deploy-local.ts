@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import type { Address } from "viem";
 
+import { readDeployment } from "../chain/deployment.ts";
 import { hardhatCommand, PROJECT_ROOT } from "./hardhat-node.ts";
 
 /** Addresses of a local deployment of the whole platform (module LocalHotPotSpot). */
@@ -50,22 +51,26 @@ export async function deployLocal(
   const [code] = (await once(child, "exit")) as [number | null];
   if (code !== 0) throw new Error(`ignition deploy failed with exit code ${code}`);
 
-  const addresses = JSON.parse(await readFile(path.join(directory, "deployed_addresses.json"), "utf8")) as Record<
-    string,
-    Address
-  >;
-  const pick = (futureId: string): Address => {
-    const address = addresses[futureId];
-    if (address === undefined) throw new Error(`deployment record lacks ${futureId}`);
-    return address;
+  return readLocalDeployment(directory);
+}
+
+const NAMES = ["KycRegistry", "HotPotToken", "FranchiseNFT", "OrderSettlement", "TestGEL"] as const;
+
+/** A LocalDeployment from an existing Ignition record (deploy/deployments/<id>), e.g. the one `npm start` wrote. */
+export async function readLocalDeployment(directory: string): Promise<LocalDeployment> {
+  const record = await readDeployment(directory, NAMES);
+  const addressOf = (name: (typeof NAMES)[number]): Address => {
+    const contract = record.contracts.find((candidate) => candidate.name === name);
+    if (contract === undefined) throw new Error(`${directory} does not deploy ${name}`);
+    return contract.address;
   };
   return {
-    chainId: LOCAL_CHAIN_ID,
+    chainId: record.chainId,
     directory,
-    kycRegistry: pick("KycRegistry#KycRegistry"),
-    hotPotToken: pick("HotPotToken#HotPotToken"),
-    franchiseNFT: pick("FranchiseNFT#FranchiseNFT"),
-    orderSettlement: pick("OrderSettlement#OrderSettlement"),
-    testGel: pick("LocalHotPotSpot#TestGEL"),
+    kycRegistry: addressOf("KycRegistry"),
+    hotPotToken: addressOf("HotPotToken"),
+    franchiseNFT: addressOf("FranchiseNFT"),
+    orderSettlement: addressOf("OrderSettlement"),
+    testGel: addressOf("TestGEL"),
   };
 }

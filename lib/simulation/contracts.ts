@@ -34,22 +34,3 @@ export async function loadLocalContracts(deployment: LocalDeployment): Promise<L
     testGel: { address: deployment.testGel, abi: abiOf("TestGEL") },
   };
 }
-
-/** A LocalDeployment from an existing Ignition record (deploy/deployments/<id>), e.g. the one `npm start` wrote. */
-export async function readLocalDeployment(directory: string): Promise<LocalDeployment> {
-  const record = await readDeployment(directory, NAMES);
-  const addressOf = (name: (typeof NAMES)[number]): Address => {
-    const contract = record.contracts.find((candidate) => candidate.name === name);
-    if (contract === undefined) throw new Error(`${directory} does not deploy ${name}`);
-    return contract.address;
-  };
-  return {
-    chainId: record.chainId,
-    directory,
-    kycRegistry: addressOf("KycRegistry"),
-    hotPotToken: addressOf("HotPotToken"),
-    franchiseNFT: addressOf("FranchiseNFT"),
-    orderSettlement: addressOf("OrderSettlement"),
-    testGel: addressOf("TestGEL"),
-  };
-}
