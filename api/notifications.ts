@@ -1,5 +1,5 @@
 /**
- * Live updates from the indexer. The indexer runs `SELECT pg_notify('hotpot_indexed', payload)` inside
+ * Live updates from the indexer, which notifies INDEXED_CHANNEL (lib/db/indexed-channel.ts) inside
  * each write transaction, so Postgres delivers the notification exactly when the batch commits (and
  * never for a batch rolled back). One dedicated connection (not from the pool: a pooled client would
  * be handed to queries and its LISTEN lost) listens, reconnects with backoff when the connection
@@ -13,7 +13,9 @@ import { createPubSub, SlidingBuffer, type PubSub } from "graphql-yoga";
 import pg from "pg";
 import type { Logger } from "pino";
 
-export const INDEXED_CHANNEL = "hotpot_indexed";
+import { INDEXED_CHANNEL } from "../lib/db/indexed-channel.ts";
+
+export { INDEXED_CHANNEL };
 
 export interface IndexedBatch {
   readonly chainId: number;

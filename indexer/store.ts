@@ -1,5 +1,6 @@
 import type pg from "pg";
 
+import { encodeIndexedNotification, INDEXED_CHANNEL } from "../lib/db/indexed-channel.ts";
 import { HotPotError } from "../lib/errors.ts";
 import type { Batch } from "./batch.ts";
 import type { DecodedEvent } from "./decode.ts";
@@ -32,11 +33,6 @@ export interface BlockHeader {
   readonly parentHash: string;
   readonly timestamp: Date;
 }
-
-/** Channel the API listens on; the payload is sent on commit only. */
-export const NOTIFY_CHANNEL = "hotpot_indexed";
-// Postgres caps a NOTIFY payload at 8000 bytes.
-const MAX_NOTIFY_BYTES = 7_000;
 
 /** The database moved under us: another writer, or a cursor that is not where the batch starts. */
 export class CursorConflictError extends HotPotError {
@@ -249,12 +245,6 @@ export async function initCursor(client: pg.PoolClient, cursor: Cursor, anchor: 
   }
 }
 
-function notifyPayload(chainId: number, fromBlock: bigint, toBlock: bigint, orders: string[], reorg: boolean): string {
-  const payload = { chainId, fromBlock: fromBlock.toString(), toBlock: toBlock.toString(), orders, reorg };
-  const text = JSON.stringify(payload);
-  return Buffer.byteLength(text) <= MAX_NOTIFY_BYTES ? text : JSON.stringify({ ...payload, orders: null });
-}
-
 async function moveCursor(client: pg.PoolClient, from: Cursor, to: BlockHeader): Promise<void> {
   const result = await client.query(
     `UPDATE indexer_cursor SET block_number = $2, block_hash = $3, block_timestamp = $4, updated_at = now()
@@ -334,8 +324,14 @@ export async function writeBatch(
       args.to.number.toString(),
     ]);
     await client.query(`SELECT pg_notify($1, $2)`, [
-      NOTIFY_CHANNEL,
-      notifyPayload(cursor.chainId, cursor.blockNumber + 1n, args.to.number, batch.changedKeys(ORDER), false),
+      INDEXED_CHANNEL,
+      encodeIndexedNotification({
+        chainId: cursor.chainId,
+        fromBlock: cursor.blockNumber + 1n,
+        toBlock: args.to.number,
+        orders: batch.changedKeys(ORDER),
+        reorg: false,
+      }),
     ]);
     await client.query("COMMIT");
   } catch (error) {
@@ -382,8 +378,14 @@ export async function rollbackTo(client: pg.PoolClient, cursor: Cursor, ancestor
     await moveCursor(client, cursor, ancestor);
     const orders = rows.map((row) => row.order_id);
     await client.query(`SELECT pg_notify($1, $2)`, [
-      NOTIFY_CHANNEL,
-      notifyPayload(cursor.chainId, ancestor.number + 1n, cursor.blockNumber, orders, true),
+      INDEXED_CHANNEL,
+      encodeIndexedNotification({
+        chainId: cursor.chainId,
+        fromBlock: ancestor.number + 1n,
+        toBlock: cursor.blockNumber,
+        orders,
+        reorg: true,
+      }),
     ]);
     await client.query("COMMIT");
     return orders;
@@ -401,7 +403,10 @@ export async function resetMirror(client: pg.PoolClient, chainId: number): Promi
     for (const table of [...FACT_TABLES, ...VERSIONED_TABLES]) await client.query(`DELETE FROM ${q(table.name)}`);
     await client.query(`DELETE FROM indexed_block WHERE chain_id = $1`, [chainId]);
     await client.query(`DELETE FROM indexer_cursor WHERE chain_id = $1`, [chainId]);
-    await client.query(`SELECT pg_notify($1, $2)`, [NOTIFY_CHANNEL, notifyPayload(chainId, 0n, 0n, [], true)]);
+    await client.query(`SELECT pg_notify($1, $2)`, [
+      INDEXED_CHANNEL,
+      encodeIndexedNotification({ chainId, fromBlock: 0n, toBlock: 0n, orders: [], reorg: true }),
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * The error classes every part shares. Retry policy follows the class: a RetryableError
- * (a node or database briefly unavailable, a rate limit) is retried with backoff; anything
- * else stops the operation and is reported.
+ * (a node or database briefly unavailable, a rate limit) is retried with backoff (the indexer's
+ * loop does so); anything else stops the operation and is reported.
  */
 export class HotPotError extends Error {
   override readonly name: string = "HotPotError";
@@ -40,32 +40,4 @@ export function classifyDatabaseError(error: unknown): HotPotError {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof HotPotError && error.retryable;
-}
-
-/** Runs `operation` until it succeeds, retrying only retryable errors, with capped exponential backoff. */
-export async function withRetry<T>(
-  operation: () => Promise<T>,
-  options: {
-    classify: (error: unknown) => HotPotError;
-    retries?: number;
-    baseDelayMs?: number;
-    maxDelayMs?: number;
-    signal?: AbortSignal;
-    onRetry?: (error: HotPotError, attempt: number, delayMs: number) => void;
-  },
-): Promise<T> {
-  const retries = options.retries ?? 8;
-  const base = options.baseDelayMs ?? 100;
-  const max = options.maxDelayMs ?? 5_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (raw) {
-      const error = options.classify(raw);
-      if (!error.retryable || attempt > retries || options.signal?.aborted === true) throw error;
-      const delay = Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-      options.onRetry?.(error, attempt, delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }
