@@ -3,7 +3,12 @@
  * metrics. Built from one context object and never listening by itself, so the caller (the start
  * script, a test) chooses the port and owns the server.
  */
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 
@@ -15,6 +20,15 @@ import { checkHealth, checkReady, type HealthSources } from "./http/health.ts";
 import { ipfsGateway } from "./http/ipfs.ts";
 import { createApiMetrics } from "./http/metrics.ts";
 import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } from "./notifications.ts";
+import { orderRoutes } from "./orders/routes.ts";
+import { startTokenSettlement, type TokenSettlement } from "./payments/token-settlement.ts";
+import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
+import type { Platform } from "./platform.ts";
+import { restaurantRoutes } from "./restaurants/routes.ts";
+import { ApiError } from "./rest/errors.ts";
+import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
+import { API_PREFIX } from "./rest/openapi.ts";
+import type { Route } from "./rest/route.ts";
 
 export interface ApiContext {
   readonly db: Database;
@@ -34,7 +48,33 @@ export interface ApiContext {
   readonly notifications?: boolean;
   /** Receipts and documents, served verified at `GET /ipfs/:cid`; without it that route is absent. */
   readonly contentStore?: ContentStore;
+  /** The write side (REST /api/v1, webhooks, token settlement); without it only reads are served. */
+  readonly write?: WriteSide;
 }
+
+export interface WriteSide {
+  readonly platform: Platform;
+  readonly authenticate: Authenticator;
+  /** Routes of other modules (sign-in, API keys) served beside orders and restaurants. */
+  readonly routes: readonly Route[];
+  readonly rateLimits?: RateLimits;
+  /** How often escrowed token orders are looked for (they are also looked for on every indexed batch). */
+  readonly tokenSettlementIntervalMs?: number;
+}
+
+/** Every REST route of the write side, in the order the OpenAPI document lists them. */
+export function apiRoutes(write: Pick<WriteSide, "platform" | "routes">): Route[] {
+  return [...write.routes, ...restaurantRoutes(write.platform), ...orderRoutes(write.platform)];
+}
+
+export const API_VERSION = "1.0.0";
+
+const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+const SWAGGER_INITIALIZER = `window.onload = () => {
+  window.ui = SwaggerUIBundle({ url: "${API_PREFIX}/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });
+};
+`;
 
 export interface ApiApp {
   readonly app: express.Express;
@@ -42,6 +82,15 @@ export interface ApiApp {
   listening(): Promise<void>;
   /** Stops the notification listener and the GraphQL server; the caller closes its HTTP server and database. */
   close(): Promise<void>;
+}
+
+/** Body parser errors carry a `type` saying what was wrong with the body. */
+function bodyErrorMessage(error: unknown, status: number): string {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === "entity.parse.failed") return "the body is not valid JSON";
+  if (type === "entity.too.large") return "the body is too large";
+  if (type === "encoding.unsupported" || type === "charset.unsupported") return "unsupported body encoding";
+  return status === 404 ? "not found" : "bad request";
 }
 
 /** Errors body parsers and the like raise carry the HTTP status they mean. */
@@ -76,6 +125,10 @@ export function createApiApp(context: ApiContext): ApiApp {
     errors: metrics.graphqlErrors,
     corsOrigins: context.corsOrigins,
     limits: context.graphqlLimits,
+    write:
+      context.write === undefined
+        ? undefined
+        : { platform: context.write.platform, authenticate: context.write.authenticate },
   });
   const health: HealthSources = {
     db,
@@ -90,6 +143,37 @@ export function createApiApp(context: ApiContext): ApiApp {
   app.use(metrics.middleware);
   // Yoga reads the original URL, so mounting under the path it also knows as its endpoint works.
   app.use(GRAPHQL_PATH, graphql.requestListener);
+
+  let tokenSettlement: TokenSettlement | undefined;
+  if (context.write !== undefined) {
+    const { write } = context;
+    const rest = createRestApi({
+      routes: apiRoutes(write),
+      authenticate: write.authenticate,
+      rateLimits: write.rateLimits,
+      version: API_VERSION,
+    });
+    const origins = context.corsOrigins ?? [];
+    const restCors = cors({
+      origin: origins.includes("*") ? true : [...origins],
+      allowedHeaders: ["Authorization", "Content-Type", "X-API-Key", "Idempotency-Key"],
+      exposedHeaders: ["Location", "Retry-After", "RateLimit", "RateLimit-Policy"],
+      maxAge: 600,
+    });
+    // Swagger UI is served from this origin only; nothing else here is a page.
+    app.use(["/api", "/docs"], helmet());
+    app.use(API_PREFIX, restCors);
+    app.post(`${API_PREFIX}${STRIPE_WEBHOOK_PATH}`, ...stripeWebhook(write.platform));
+    app.use(API_PREFIX, rest.router);
+    app.get("/docs/swagger-initializer.js", (_request, response) => {
+      response.type("application/javascript").send(SWAGGER_INITIALIZER);
+    });
+    app.use("/docs", express.static(SWAGGER_UI_DIR, { index: "index.html" }));
+    tokenSettlement = startTokenSettlement(write.platform, {
+      intervalMs: write.tokenSettlementIntervalMs ?? 1_000,
+      pubSub,
+    });
+  }
 
   app.get("/health", async (_request, response) => {
     const { httpStatus, body } = await checkHealth(health);
@@ -109,7 +193,7 @@ export function createApiApp(context: ApiContext): ApiApp {
   if (context.contentStore !== undefined) app.get("/ipfs/:cid", ipfsGateway(context.contentStore, logger));
 
   app.use((_request, response) => {
-    response.status(404).json({ error: "not found" });
+    response.status(404).json({ error: "not found", code: "not_found" });
   });
 
   // Express recognises an error handler by its four parameters.
@@ -118,15 +202,27 @@ export function createApiApp(context: ApiContext): ApiApp {
       next(error);
       return;
     }
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+      response.status(error.status).json(error.body());
+      return;
+    }
     const status = statusOf(error);
     if (status >= 500) logger.error({ err: error }, "HTTP request failed");
-    response.status(status).json({ error: status >= 500 ? "internal error" : "bad request" });
+    response
+      .status(status)
+      .json(
+        status >= 500
+          ? { error: "internal error", code: "internal" }
+          : { error: bodyErrorMessage(error, status), code: status === 413 ? "too_large" : "invalid_request" },
+      );
   });
 
   return {
     app,
     listening: () => notifications?.listening() ?? Promise.resolve(),
     async close(): Promise<void> {
+      await tokenSettlement?.stop();
       await notifications?.close();
       await graphql.dispose();
     },

@@ -3,7 +3,7 @@ import { zeroAddress } from "viem";
 import type { Batch } from "./batch.ts";
 import type { DecodedEvent } from "./decode.ts";
 import { chainTime } from "./chain-time.ts";
-import { receiptCid } from "./receipt-cid.ts";
+import { receiptCid } from "../lib/ipfs/receipt-cid.ts";
 import {
   ACCOUNT,
   CARD_REFUND,

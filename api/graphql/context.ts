@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
 
 import type { Database } from "../../lib/db/client.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { Platform } from "../platform.ts";
+import type { Authenticator } from "../rest/index.ts";
 import type { IndexPubSub } from "../notifications.ts";
 import { NOTHING_INDEXED } from "./blocks.ts";
 import { badInput, parseBlockNumber } from "./inputs.ts";
@@ -22,6 +25,8 @@ export interface GraphQLServices {
   readonly chainId: number;
   readonly logger: Logger;
   readonly pubSub: IndexPubSub;
+  /** Mutations and write-side queries; absent on a read-only server. */
+  readonly write?: { readonly platform: Platform; readonly authenticate: Authenticator };
 }
 
 export interface GraphQLContext extends GraphQLServices {
@@ -34,6 +39,8 @@ export interface GraphQLContext extends GraphQLServices {
   readonly response: { meta: Meta | undefined };
   /** The block a state field reads: `asOfBlock` when given and indexed, else the cursor's block. */
   block(asOfBlock: number | null | undefined): Promise<bigint>;
+  /** The caller, from the request's credentials (checked once, on first use). */
+  principal(): Promise<Principal | undefined>;
   /** The per-request batch loader called `name`, created on first use. */
   loader<Key, Value>(name: string, create: () => BatchLoader<Key, Value>): BatchLoader<Key, Value>;
 }
@@ -49,8 +56,9 @@ export async function readMeta(db: Database, chainId: number): Promise<Meta> {
   };
 }
 
-export function createContext(services: GraphQLServices): GraphQLContext {
+export function createContext(services: GraphQLServices, request?: { headers: Headers }): GraphQLContext {
   let meta: Promise<Meta> | undefined;
+  let principal: Promise<Principal | undefined> | undefined;
   const loaders = new Map<string, unknown>();
   const context: GraphQLContext = {
     ...services,
@@ -71,6 +79,12 @@ export function createContext(services: GraphQLServices): GraphQLContext {
         throw badInput(`block ${requested} is not indexed yet (${upTo})`);
       }
       return requested;
+    },
+    principal() {
+      const { write } = services;
+      if (write === undefined || request === undefined) return Promise.resolve(undefined);
+      principal ??= write.authenticate({ header: (name) => request.headers.get(name) ?? undefined });
+      return principal;
     },
     loader<Key, Value>(name: string, create: () => BatchLoader<Key, Value>): BatchLoader<Key, Value> {
       let loader = loaders.get(name) as BatchLoader<Key, Value> | undefined;

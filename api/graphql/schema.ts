@@ -12,6 +12,7 @@ import * as platform from "./platform.ts";
 import * as restaurants from "./restaurants.ts";
 import * as scalars from "./scalars.ts";
 import * as tokens from "./tokens.ts";
+import * as writes from "./writes.ts";
 
 const roots = /* GraphQL */ `
   """
@@ -24,7 +25,7 @@ const roots = /* GraphQL */ `
   type Subscription
 `;
 
-const modules = [scalars, pagination, meta, accounts, orders, restaurants, kyc, tokens, events, platform];
+const modules = [scalars, pagination, meta, accounts, orders, restaurants, kyc, tokens, events, platform, writes];
 
 export const typeDefs: string[] = [roots, ...modules.map((module) => module.typeDefs)];
 

@@ -45,6 +45,12 @@ const ERROR_CODES = new Set([
   "GRAPHQL_VALIDATION_FAILED",
   "GRAPHQL_PARSE_FAILED",
   "INTERNAL_SERVER_ERROR",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "PAYMENT_REQUIRED",
+  "UNAVAILABLE",
 ]);
 
 /** Puts the block the response reflects into `extensions.meta`, for queries and for each subscription event. */
@@ -106,6 +112,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
     chainId: options.chainId,
     logger: options.logger,
     pubSub: options.pubSub,
+    write: options.write,
   };
   const origins = options.corsOrigins ?? [];
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -116,7 +123,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
     logging: yogaLogger(services),
     cors:
       origins.length === 0 ? false : { origin: origins.includes("*") ? "*" : [...origins], methods: ["GET", "POST"] },
-    context: () => createContext(services),
+    context: ({ request }) => createContext(services, request),
     maskedErrors: {
       errorMessage: "Unexpected error.",
       maskError(error, message) {

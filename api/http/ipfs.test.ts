@@ -10,7 +10,7 @@ import express from "express";
 import pino from "pino";
 
 import { ContentStoreAuthError, LocalContentStore, type ContentStore } from "../../lib/ipfs/index.ts";
-import { receiptCid } from "../../indexer/receipt-cid.ts";
+import { receiptCid } from "../../lib/ipfs/receipt-cid.ts";
 import { ipfsGateway } from "./ipfs.ts";
 
 async function listFiles(directory: string): Promise<string[]> {

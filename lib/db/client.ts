@@ -36,3 +36,12 @@ export function createDatabase(url: string, options: { max?: number; application
     },
   };
 }
+
+/** The one row a statement that always returns exactly one row returned. */
+export function onlyRow<Row>(result: { rows: Row[] }): Row {
+  const [row] = result.rows;
+  if (row === undefined || result.rows.length !== 1) {
+    throw new Error(`expected exactly one row, got ${result.rows.length}`);
+  }
+  return row;
+}

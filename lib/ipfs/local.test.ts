@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { exporter } from "ipfs-unixfs-exporter";
 import { CID } from "multiformats/cid";
-import { receiptCid } from "../../indexer/receipt-cid.ts";
+import { receiptCid } from "./receipt-cid.ts";
 import { LocalContentStore } from "./local.ts";
 import { ContentIntegrityError, ContentStoreError, InvalidCidError } from "./storage.ts";
 import { DAG_PB_CODE, KUBO_CID_V0, KUBO_CID_V1, RAW_CODE, importContent, type DagParameters } from "./unixfs.ts";

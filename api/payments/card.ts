@@ -1,0 +1,120 @@
+/**
+ * Card payments through Stripe (or the local card processor speaking its API). Paying creates a
+ * PaymentIntent in GEL whose idempotency key is derived from the order, so retries never charge
+ * twice; the webhook (payments/webhook.ts) turns its success into exactly one on-chain settlement.
+ */
+import type Stripe from "stripe";
+
+import type { Principal } from "../auth/principal.ts";
+import type { Platform } from "../platform.ts";
+import { conflict, forbidden } from "../rest/errors.ts";
+import { canSeeOrder, findOrder, type OrderRow } from "../orders/service.ts";
+import { cardError } from "./errors.ts";
+
+export interface CardPaymentView {
+  readonly method: "card";
+  readonly payment_intent_id: string;
+  /** For Stripe.js / the mobile SDKs to confirm the payment on the customer's device. */
+  readonly client_secret: string | null;
+  readonly amount_tetri: number;
+  readonly currency: "GEL";
+  /** The PaymentIntent's status: requires_payment_method, requires_confirmation, processing, succeeded, … */
+  readonly status: string;
+}
+
+function viewOf(intent: Stripe.PaymentIntent): CardPaymentView {
+  return {
+    method: "card",
+    payment_intent_id: intent.id,
+    client_secret: intent.client_secret,
+    amount_tetri: intent.amount,
+    currency: "GEL",
+    status: intent.status,
+  };
+}
+
+/** Claims the order for a payment method; a second method for the same order is a conflict. */
+export async function choosePaymentMethod(platform: Platform, row: OrderRow, method: "card" | "token"): Promise<void> {
+  const { rowCount } = await platform.db.pool.query(
+    `UPDATE customer_order SET payment_method = $2 WHERE id = $1 AND (payment_method IS NULL OR payment_method = $2)`,
+    [row.id, method],
+  );
+  if (rowCount === 0) throw conflict(`order ${row.id} is being paid by ${row.payment_method}`);
+}
+
+export async function requirePayable(platform: Platform, principal: Principal, id: string): Promise<OrderRow> {
+  const row = await findOrder(platform, id);
+  if (!(await canSeeOrder(platform, principal, row))) throw forbidden("this is not your order");
+  if (row.paid_at !== null || row.chain_status !== null) throw conflict(`order ${id} is already paid`);
+  return row;
+}
+
+export async function startCardPayment(
+  platform: Platform,
+  principal: Principal,
+  id: string,
+  paymentMethod: string | undefined,
+): Promise<CardPaymentView> {
+  const row = await requirePayable(platform, principal, id);
+  await choosePaymentMethod(platform, row, "card");
+  const { stripe } = platform.cards;
+  try {
+    const intent = await stripe.paymentIntents.create(
+      {
+        amount: Number(row.total_tetri),
+        currency: "gel",
+        automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+        description: `The Hot Pot Spot order ${row.id}`,
+        metadata: { order_id: row.id, chain_order_id: row.chain_order_id, restaurant_id: row.restaurant_id },
+      },
+      // Same order, same PaymentIntent: a retried request cannot create a second charge.
+      { idempotencyKey: `order-${row.id}-payment-intent` },
+    );
+    await platform.db.pool.query(
+      `INSERT INTO card_payment (payment_intent_id, order_id, amount_tetri, status) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (payment_intent_id) DO NOTHING`,
+      [intent.id, row.id, String(intent.amount), intent.status],
+    );
+    if (paymentMethod === undefined || intent.status === "succeeded" || intent.status === "processing") {
+      return viewOf(intent);
+    }
+    const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod });
+    await platform.db.pool.query(
+      `UPDATE card_payment SET status = $2, updated_at = now() WHERE payment_intent_id = $1 AND status <> 'succeeded'`,
+      [confirmed.id, confirmed.status],
+    );
+    return viewOf(confirmed);
+  } catch (error) {
+    throw cardError(error);
+  }
+}
+
+export interface RefundView {
+  readonly method: "card" | "token";
+  readonly refund_id: string | null;
+  readonly amount_tetri: number;
+  readonly status: string;
+}
+
+/** A card refund through the processor; the chain records it when the processor confirms (webhook). */
+export async function refundCard(
+  platform: Platform,
+  row: OrderRow,
+  amountTetri: bigint,
+  idempotencyKey: string | undefined,
+): Promise<RefundView> {
+  const { rows } = await platform.db.pool.query<{ payment_intent_id: string }>(
+    `SELECT payment_intent_id FROM card_payment WHERE order_id = $1 AND status = 'succeeded'`,
+    [row.id],
+  );
+  if (rows[0] === undefined) throw conflict(`order ${row.id} has no successful card payment to refund`);
+  try {
+    const refund = await platform.cards.stripe.refunds.create(
+      { payment_intent: rows[0].payment_intent_id, amount: Number(amountTetri), metadata: { order_id: row.id } },
+      idempotencyKey === undefined ? {} : { idempotencyKey: `order-${row.id}-refund-${idempotencyKey}` },
+    );
+    return { method: "card", refund_id: refund.id, amount_tetri: refund.amount, status: refund.status ?? "pending" };
+  } catch (error) {
+    throw cardError(error);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Refunds, by the order's restaurant or an admin. Card orders are refunded through the processor
+ * (the chain records it when the processor confirms); token orders can be refunded while their
+ * price is still in escrow, by the relayer calling `refund`.
+ */
+import { onlyRow } from "../../lib/db/client.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { Platform } from "../platform.ts";
+import { badRequest, conflict, forbidden } from "../rest/errors.ts";
+import { findOrder } from "../orders/service.ts";
+import { refundCard, type RefundView } from "./card.ts";
+import { tokenOrderPayload } from "./token.ts";
+
+export async function refundOrder(
+  platform: Platform,
+  principal: Principal,
+  id: string,
+  amountTetri: bigint | undefined,
+  idempotencyKey: string | undefined,
+): Promise<RefundView> {
+  const row = await findOrder(platform, id);
+  if (!(await platform.access.canActForRestaurant(principal, BigInt(row.restaurant_id)))) {
+    throw forbidden("only the order's restaurant or an admin refunds it");
+  }
+  if (row.payment_method === "card" && row.paid_at !== null) {
+    const remaining = BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
+    const amount = amountTetri ?? remaining;
+    if (remaining <= 0n) throw conflict(`order ${id} is already refunded in full`);
+    if (amount > remaining) {
+      throw badRequest("refund too large", [{ path: "body.amount", message: `at most ${remaining} tetri remain` }]);
+    }
+    return refundCard(platform, row, amount, idempotencyKey);
+  }
+  if (row.payment_method === "token" && row.chain_status === "Escrowed") {
+    if (amountTetri !== undefined && amountTetri !== BigInt(row.total_tetri)) {
+      throw badRequest("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
+    }
+    const escrow = onlyRow(
+      await platform.db.pool.query<Parameters<typeof tokenOrderPayload>[0]>(
+        `SELECT order_id AS chain_order_id, restaurant_id::text, customer, token, price::text, discount::text,
+              points_redeemed::text, reclaim_after
+         FROM "order" WHERE order_id = $1 AND block_to IS NULL`,
+        [row.chain_order_id],
+      ),
+    );
+    const queued = await platform.db.pool.query(
+      `INSERT INTO outbox (kind, dedupe_key, payload)
+       SELECT 'refund_token', $1, $2
+        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = $3)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [
+        `refund-token:${row.chain_order_id}`,
+        JSON.stringify({ order: tokenOrderPayload(escrow) }),
+        `fulfill:${row.chain_order_id}`,
+      ],
+    );
+    if (queued.rowCount === 0) throw conflict(`order ${id} is already being settled or refunded`);
+    platform.chain.wake();
+    return { method: "token", refund_id: null, amount_tetri: Number(row.total_tetri), status: "pending" };
+  }
+  if (row.payment_method === "token")
+    throw conflict(`order ${id}'s tokens are no longer in escrow; it cannot be refunded`);
+  throw conflict(`order ${id} is not paid`);
+}

@@ -1,0 +1,151 @@
+/**
+ * Restaurants: an off-chain profile (name, location) owned by the API, and a franchise NFT on
+ * chain (owner, fee, active) read from the mirror. Registering writes the profile, stores the
+ * NFT's metadata on IPFS and queues the on-chain registration, in one transaction.
+ */
+import { getAddress } from "viem";
+
+import { onlyRow } from "../../lib/db/client.ts";
+import type { Principal } from "../auth/principal.ts";
+import { hasRole } from "../auth/principal.ts";
+import type { Platform } from "../platform.ts";
+import { conflict, forbidden, notFound } from "../rest/errors.ts";
+
+export type RestaurantStatus = "registering" | "active" | "inactive";
+
+export interface RestaurantView {
+  readonly id: string;
+  readonly name: string | null;
+  readonly location: string | null;
+  readonly status: RestaurantStatus;
+  /** The franchise NFT's owner on chain; null until registered. */
+  readonly owner: string | null;
+  readonly fee_bps: number | null;
+  readonly metadata_uri: string | null;
+}
+
+interface RestaurantRow {
+  id: string;
+  name: string | null;
+  location: string | null;
+  metadata_cid: string | null;
+  owner: string | null;
+  fee_bps: number | null;
+  active: boolean | null;
+  metadata_uri: string | null;
+}
+
+const SELECT_RESTAURANTS = `
+  SELECT COALESCE(r.id, f.restaurant_id::bigint)::text AS id, r.name, r.location, r.metadata_cid,
+         f.owner, f.fee_bps, f.active, f.metadata_uri
+    FROM restaurant r
+    FULL JOIN (SELECT * FROM franchise WHERE block_to IS NULL) f ON f.restaurant_id = r.id`;
+
+function viewOf(row: RestaurantRow): RestaurantView {
+  return {
+    id: row.id,
+    name: row.name,
+    location: row.location,
+    status: row.active === null ? "registering" : row.active ? "active" : "inactive",
+    owner: row.owner,
+    fee_bps: row.fee_bps,
+    metadata_uri: row.metadata_uri ?? (row.metadata_cid === null ? null : `ipfs://${row.metadata_cid}`),
+  };
+}
+
+export interface RegisterRestaurant {
+  readonly name: string;
+  readonly location: string;
+  readonly owner: string;
+  readonly feeBps: number;
+}
+
+/** Whether the mirror shows `account` KYC-verified at the franchise's required level now. */
+async function isVerifiedOwner(platform: Platform, account: string): Promise<boolean> {
+  const level = await platform.chain.requiredKycLevel();
+  const { rows } = await platform.db.pool.query<{ verified: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM kyc_attestation k
+        WHERE k.account = $1 AND k.block_to IS NULL AND NOT k.revoked AND k.expires_at > now() AND k.level >= $2
+     ) AS verified`,
+    [account, level],
+  );
+  return rows[0]?.verified ?? false;
+}
+
+export async function registerRestaurant(
+  platform: Platform,
+  principal: Principal,
+  input: RegisterRestaurant,
+): Promise<RestaurantView> {
+  if (!hasRole(principal, "admin")) throw forbidden("only an admin registers restaurants");
+  if (principal.kind !== "user") throw forbidden();
+  const owner = input.owner.toLowerCase();
+  if (!(await isVerifiedOwner(platform, owner))) {
+    throw conflict(
+      `the owner ${getAddress(owner)} is not KYC-verified on chain; franchises go to verified owners only`,
+    );
+  }
+  // The NFT's metadata: what marketplaces and auditors read from tokenURI.
+  const metadata = new TextEncoder().encode(
+    JSON.stringify({ name: input.name, description: `The Hot Pot Spot, ${input.location}`, location: input.location }),
+  );
+  const { cid } = await platform.contentStore.put(metadata, { name: `restaurant-${input.name}.json` });
+
+  const client = await platform.db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Restaurant ids are franchise NFT ids: one allocator, above every id the chain already has.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('restaurant_id'))");
+    const { id } = onlyRow(
+      await client.query<{ id: string }>(
+        `SELECT (GREATEST((SELECT COALESCE(MAX(id), 0) FROM restaurant),
+                        (SELECT COALESCE(MAX(restaurant_id), 0) FROM franchise)) + 1)::text AS id`,
+      ),
+    );
+    await client.query(
+      `INSERT INTO restaurant (id, name, location, metadata_cid, created_by) VALUES ($1, $2, $3, $4, $5)`,
+      [id, input.name, input.location, cid, principal.userId],
+    );
+    await client.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('register_franchise', $1, $2)`, [
+      `franchise:${id}`,
+      JSON.stringify({ restaurantId: id, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
+    ]);
+    await client.query("COMMIT");
+    platform.chain.wake();
+    return {
+      id,
+      name: input.name,
+      location: input.location,
+      status: "registering",
+      owner: null,
+      fee_bps: null,
+      metadata_uri: `ipfs://${cid}`,
+    };
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listRestaurants(
+  platform: Platform,
+  page: { after?: bigint; limit: number },
+): Promise<RestaurantView[]> {
+  const { rows } = await platform.db.pool.query<RestaurantRow>(
+    `SELECT * FROM (${SELECT_RESTAURANTS}) x WHERE id::bigint > $1 ORDER BY id::bigint LIMIT $2`,
+    [String(page.after ?? 0n), page.limit],
+  );
+  return rows.map(viewOf);
+}
+
+export async function getRestaurant(platform: Platform, id: bigint): Promise<RestaurantView> {
+  const { rows } = await platform.db.pool.query<RestaurantRow>(
+    `SELECT * FROM (${SELECT_RESTAURANTS}) x WHERE id::bigint = $1`,
+    [String(id)],
+  );
+  if (rows[0] === undefined) throw notFound(`restaurant ${id}`);
+  return viewOf(rows[0]);
+}
