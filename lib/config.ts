@@ -28,6 +28,22 @@ export interface Config {
     readonly pollIntervalMs: number;
     readonly reorgWindow: number;
   };
+  /** Browser origins allowed to call the API ("*": any); none: same-origin only. */
+  readonly corsOrigins: readonly string[];
+  /** Requests per minute per signed-in person or API key, and per IP without credentials. */
+  readonly rateLimits: { readonly perCallerPerMinute: number; readonly anonymousPerMinute: number };
+  /**
+   * Keys the relayer signs with: the settler (OrderSettlement SETTLER_ROLE) and the franchise admin
+   * (FranchiseNFT registration). Unset on the local chain: Hardhat's accounts #2 and #3.
+   */
+  readonly relayer: {
+    readonly settlerKey: `0x${string}` | undefined;
+    readonly franchiseAdminKey: `0x${string}` | undefined;
+  };
+  /** Port of the local card processor that stands in for Stripe when STRIPE_SECRET_KEY is unset. */
+  readonly cardProcessorPort: number;
+  /** The stable token orders are paid in; unset: the deployment's TestGEL. */
+  readonly paymentToken: `0x${string}` | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -62,6 +78,35 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
   return raw;
 }
 
+function privateKey(env: Env, name: string): `0x${string}` | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  // Never echo the value: it is a secret.
+  if (!/^0x[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigError(`${name} must be a 0x-prefixed 32-byte hex private key`);
+  return raw as `0x${string}`;
+}
+
+function address(env: Env, name: string): `0x${string}` | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(raw))
+    throw new ConfigError(`${name} must be a 0x-prefixed 20-byte address, got "${raw}"`);
+  return raw as `0x${string}`;
+}
+
+function origins(env: Env, name: string): string[] {
+  const list = (optional(env, name) ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  for (const origin of list) {
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`${name} lists origins like https://app.example.com (no path), got "${origin}"`);
+    }
+  }
+  return list;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Reads and validates the environment; throws a ConfigError naming the first wrong variable. */
@@ -88,5 +133,16 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: integer(env, "INDEXER_POLL_INTERVAL_MS", 1_000, 10, 600_000),
       reorgWindow: integer(env, "INDEXER_REORG_WINDOW", 256, 1, 100_000),
     },
+    corsOrigins: origins(env, "CORS_ORIGINS"),
+    rateLimits: {
+      perCallerPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 6_000, 1, 100_000_000),
+      anonymousPerMinute: integer(env, "RATE_LIMIT_ANONYMOUS_PER_MINUTE", 300, 1, 100_000_000),
+    },
+    relayer: {
+      settlerKey: privateKey(env, "RELAYER_PRIVATE_KEY"),
+      franchiseAdminKey: privateKey(env, "FRANCHISE_ADMIN_PRIVATE_KEY"),
+    },
+    cardProcessorPort: integer(env, "CARD_PROCESSOR_PORT", 12_111, 1, 65_535),
+    paymentToken: address(env, "PAYMENT_TOKEN_ADDRESS"),
   };
 }

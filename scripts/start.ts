@@ -9,8 +9,14 @@ import type { Server } from "node:http";
 import path from "node:path";
 
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import { createApiApp, type ApiApp } from "../api/app.ts";
+import { authSettingsFromEnv } from "../api/auth/config.ts";
+import type { RelayerAccounts } from "../api/relayer/index.ts";
+import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
+import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
+import { stripeSettingsFromEnv } from "../lib/card-processor/client.ts";
 import { createIndexer, INDEXED_CONTRACTS, type Indexer } from "../indexer/index.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createChainClient, defaultWsUrl } from "../lib/chain/client.ts";
@@ -48,6 +54,7 @@ let recorder: ChainRecorder | undefined;
 let db: (Database & { embedded: boolean }) | undefined;
 let indexer: Indexer | undefined;
 let api: ApiApp | undefined;
+let writeSide: WriteSideParts | undefined;
 let server: Server | undefined;
 let stopping = false;
 
@@ -67,6 +74,7 @@ async function stop(code: number): Promise<void> {
     : Promise.resolve();
   await closeServer;
   await api?.close().catch(() => undefined);
+  await writeSide?.stop().catch(() => undefined);
   await indexer?.stop().catch(() => undefined);
   await db?.close().catch(() => undefined);
   await node?.stop().catch(() => undefined);
@@ -133,6 +141,27 @@ async function startLocalChain(requestedDir: string | undefined): Promise<{ url:
   return { url: started.url, deploymentDir };
 }
 
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The relayer's signers: from the environment, or Hardhat's settler and franchise admin on the local chain. */
+function relayerAccounts(localChain: boolean): RelayerAccounts {
+  const { settlerKey, franchiseAdminKey } = config.relayer;
+  if (settlerKey === undefined && !localChain) {
+    throw new ConfigError("RELAYER_PRIVATE_KEY must be set when RPC_URL names a chain: the settler's key");
+  }
+  const local = (index: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+  const franchiseAdmin =
+    franchiseAdminKey === undefined
+      ? localChain
+        ? local(LOCAL_ACCOUNTS.franchiseAdmin)
+        : undefined
+      : privateKeyToAccount(franchiseAdminKey);
+  return {
+    settler: settlerKey === undefined ? local(LOCAL_ACCOUNTS.settler) : privateKeyToAccount(settlerKey),
+    ...(franchiseAdmin === undefined ? {} : { franchiseAdmin }),
+  };
+}
+
 function recordError(error: unknown): void {
   logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not record the local chain");
 }
@@ -177,6 +206,36 @@ try {
   indexer.done.catch(() => void stop(1));
 
   const contentStore = createContentStore({ dataDir: config.dataDir });
+  const localChain = node !== undefined;
+  const stripe = stripeSettingsFromEnv();
+  const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  writeSide = await createWriteSide({
+    db,
+    logger: logger.child({ part: "api" }),
+    registry,
+    client,
+    // Every contract of the deployment (TestGEL too, the local payment token).
+    deployment: await readDeployment(deployment.directory),
+    contentStore,
+    auth: authSettingsFromEnv(
+      localChain && process.env.ADMIN_ADDRESSES === undefined
+        ? {
+            ...process.env,
+            ADMIN_ADDRESSES: mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: LOCAL_ACCOUNTS.admin }).address,
+          }
+        : process.env,
+      chainId,
+    ),
+    relayer: { accounts: relayerAccounts(localChain) },
+    stripe,
+    localCardProcessor: {
+      webhookUrl: `http://${apiHost}:${config.port}/api/v1/webhooks/stripe`,
+      port: config.cardProcessorPort,
+    },
+    paymentToken: config.paymentToken,
+    rateLimits: config.rateLimits,
+  });
+  await writeSide.start();
   api = createApiApp({
     db,
     logger: logger.child({ part: "api" }),
@@ -185,6 +244,8 @@ try {
     chainHead: () => client.getBlockNumber({ cacheTime: 0 }),
     confirmations: config.indexer.confirmations,
     contentStore,
+    corsOrigins: config.corsOrigins,
+    write: writeSide.write,
   });
   await api.listening();
   const app = api.app;
@@ -208,6 +269,8 @@ try {
 The Hot Pot Spot is running.
 
   GraphQL         ${base}/graphql   (GraphiQL in a browser)
+  REST            ${base}/api/v1   (Swagger UI: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)
+  Card payments   ${writeSide.cardProcessor === undefined ? "Stripe" : `local card processor on ${writeSide.cardProcessor.url} (test cards: pm_card_visa, pm_card_chargeDeclined)`}
   Health          ${base}/health
   Metrics         ${base}/metrics
   IPFS gateway    ${base}/ipfs/<cid>   (${contentStore instanceof LocalContentStore ? `local store in ${path.join(config.dataDir, "ipfs")}` : "Pinata"})

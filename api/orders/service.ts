@@ -85,22 +85,24 @@ export const SELECT_ORDER = `
   SELECT co.id, co.chain_order_id, co.restaurant_id::text, co.customer_id, co.items, co.total_tetri::text,
          co.status, co.payment_method, co.receipt_cid, co.created_at, co.paid_at, co.fulfilled_at,
          o.status AS chain_status,
-         CASE WHEN o.status IN ('Fulfilled', 'Refunded', 'Reclaimed') THEN o.closed_tx ELSE o.placed_tx END AS chain_tx,
-         CASE WHEN o.status = 'Fulfilled' THEN o.closed_at
-              WHEN o.status IN ('CardSettled', 'CardRefunded') THEN o.placed_at END AS chain_time,
+         CASE WHEN o.kind = 'token' AND o.status <> 'escrowed' THEN o.closed_tx ELSE o.placed_tx END AS chain_tx,
+         CASE WHEN o.kind = 'token' AND o.status = 'fulfilled' THEN o.closed_at
+              WHEN o.kind = 'card' THEN o.placed_at END AS chain_time,
          o.reward::text, o.refunded_amount::text, o.payment_ref, o.receipt_cid AS chain_receipt_cid
     FROM customer_order co
     LEFT JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL`;
 
-const REFUNDED = new Set(["Refunded", "Reclaimed", "CardRefunded"]);
-const SETTLED = new Set(["Fulfilled", "CardSettled", "CardRefunded"]);
+// The mirror's statuses: token orders escrowed → fulfilled | refunded | reclaimed; card orders
+// settled → partially_refunded → refunded.
+const REFUNDED = new Set(["refunded", "reclaimed"]);
+const SETTLED = new Set(["fulfilled", "settled", "partially_refunded"]);
 
 function statusOf(row: OrderRow): OrderStatus {
   if (row.chain_status !== null && REFUNDED.has(row.chain_status)) return "refunded";
   if (row.chain_status !== null && SETTLED.has(row.chain_status)) {
     return row.fulfilled_at === null ? "settled" : "fulfilled";
   }
-  if (row.chain_status === "Escrowed" || row.paid_at !== null) return "paid";
+  if (row.chain_status === "escrowed" || row.paid_at !== null) return "paid";
   return "placed";
 }
 

@@ -31,7 +31,7 @@ export async function refundOrder(
     }
     return refundCard(platform, row, amount, idempotencyKey);
   }
-  if (row.payment_method === "token" && row.chain_status === "Escrowed") {
+  if (row.payment_method === "token" && row.chain_status === "escrowed") {
     if (amountTetri !== undefined && amountTetri !== BigInt(row.total_tetri)) {
       throw badRequest("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
     }

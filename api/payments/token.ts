@@ -131,7 +131,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
             o.customer, o.token, o.price::text, o.discount::text, o.points_redeemed::text, o.paid::text,
             o.reclaim_after, o.placed_at, r.name, r.location
        FROM customer_order co
-       JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL AND o.status = 'Escrowed'
+       JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL AND o.status = 'escrowed'
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
       WHERE co.payment_method = 'token'
         AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key IN ('fulfill:' || co.chain_order_id,

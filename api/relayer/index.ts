@@ -169,6 +169,8 @@ export interface Relayer {
   tokenInfo(token: Address): Promise<TokenInfo>;
   /** OrderSettlement.orderOf, with the status by name. */
   orderOf(orderId: Hex): Promise<OrderRecord>;
+  /** The KYC level FranchiseNFT requires of owners (FranchiseNFT.requiredKycLevel). */
+  requiredKycLevel(): Promise<number>;
   /** Addresses that sign, by role. */
   readonly senders: Readonly<Partial<Record<SignerRole, Address>>>;
 }
@@ -742,6 +744,19 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
         cached.catch(() => tokenCache.delete(key));
       }
       return cached;
+    },
+
+    async requiredKycLevel(): Promise<number> {
+      try {
+        const level = await client.readContract({
+          address: contracts.FranchiseNFT.address,
+          abi: contracts.FranchiseNFT.abi,
+          functionName: "requiredKycLevel",
+        });
+        return Number(level);
+      } catch (error) {
+        throw classifyRpcError(error);
+      }
     },
 
     async orderOf(orderId): Promise<OrderRecord> {

@@ -1,0 +1,123 @@
+/**
+ * Puts the write side together: sign-in, the relayer (the API's only way to the chain), the card
+ * processor (Stripe, or the local stand-in speaking its API) and the services every route uses.
+ * `npm start` and the end-to-end tests build it the same way.
+ */
+import { randomBytes } from "node:crypto";
+
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Address, PublicClient } from "viem";
+
+import { createStripeClient, type StripeSettings } from "../lib/card-processor/client.ts";
+import { startCardProcessor, type CardProcessor } from "../lib/card-processor/server.ts";
+import type { Deployment } from "../lib/chain/deployment.ts";
+import type { Database } from "../lib/db/client.ts";
+import type { ContentStore } from "../lib/ipfs/index.ts";
+import type { WriteSide } from "./app.ts";
+import { createAuth, type Auth, type AuthOptions } from "./auth/index.ts";
+import type { Platform } from "./platform.ts";
+import {
+  createRelayer,
+  type Relayer,
+  type RelayerAccounts,
+  type RelayerHooks,
+  type RelayerOptions,
+} from "./relayer/index.ts";
+import type { RateLimits } from "./rest/index.ts";
+
+export interface WriteSideOptions {
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly client: PublicClient;
+  readonly deployment: Deployment;
+  readonly contentStore: ContentStore;
+  readonly auth: Omit<AuthOptions, "db">;
+  readonly relayer: {
+    readonly accounts: RelayerAccounts;
+    readonly options?: Partial<RelayerOptions>;
+    readonly hooks?: RelayerHooks;
+  };
+  /** Real Stripe; without it a local card processor is started that posts its webhooks to `webhookUrl`. */
+  readonly stripe?: StripeSettings;
+  readonly localCardProcessor?: { readonly webhookUrl: string; readonly port?: number; readonly autoConfirm?: boolean };
+  /** The stable token token orders are paid in; default: the deployment's TestGEL. */
+  readonly paymentToken?: Address;
+  readonly rateLimits?: RateLimits;
+}
+
+export interface WriteSideParts {
+  readonly write: WriteSide;
+  readonly platform: Platform;
+  readonly auth: Auth;
+  readonly relayer: Relayer;
+  /** The local card processor, when no Stripe account is configured. */
+  readonly cardProcessor: CardProcessor | undefined;
+  /** Starts the relayer (takes its sender lock, recovers stored transactions). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function addressOf(deployment: Deployment, name: string): Address {
+  const contract = deployment.contracts.find((candidate) => candidate.name === name);
+  if (contract === undefined) throw new Error(`the deployment has no ${name}`);
+  return contract.address;
+}
+
+export async function createWriteSide(options: WriteSideOptions): Promise<WriteSideParts> {
+  const { db, logger, deployment } = options;
+  const chainId = deployment.chainId;
+  const cardProcessor =
+    options.stripe === undefined
+      ? await startCardProcessor({
+          webhookSecret: `whsec_${randomBytes(24).toString("base64url")}`,
+          webhookUrl: options.localCardProcessor?.webhookUrl,
+          port: options.localCardProcessor?.port,
+          autoConfirm: options.localCardProcessor?.autoConfirm,
+        })
+      : undefined;
+  try {
+    const cards = createStripeClient(options.stripe ?? (cardProcessor as CardProcessor));
+    const auth = createAuth({ db, ...options.auth });
+    const relayer = createRelayer({
+      db,
+      client: options.client,
+      chainId,
+      deployment,
+      accounts: options.relayer.accounts,
+      logger: logger.child({ part: "relayer" }),
+      registry: options.registry,
+      options: options.relayer.options,
+      hooks: options.relayer.hooks,
+    });
+    const platform: Platform = {
+      db,
+      logger,
+      chainId,
+      contentStore: options.contentStore,
+      chain: relayer,
+      cards: { stripe: cards.stripe, webhookSecret: cards.webhookSecret },
+      access: auth.access,
+      contracts: {
+        orderSettlement: addressOf(deployment, "OrderSettlement"),
+        paymentToken: options.paymentToken ?? addressOf(deployment, "TestGEL"),
+      },
+    };
+    return {
+      write: { platform, authenticate: auth.authenticate, routes: auth.routes, rateLimits: options.rateLimits },
+      platform,
+      auth,
+      relayer,
+      cardProcessor,
+      start: () => relayer.start(),
+      async stop(): Promise<void> {
+        await relayer.stop();
+        await cardProcessor?.stop();
+      },
+    };
+  } catch (error) {
+    await cardProcessor?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The whole write side for end-to-end tests: a real `hardhat node` with the platform deployed,
+ * a fresh Postgres database, the indexer, the relayer, the local card processor (real Stripe SDK
+ * on the wire) and the API on a loopback port, built by the same createWriteSide as `npm start`.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { mnemonicToAccount, type HDAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+
+import { createApiApp, type ApiApp } from "../../api/app.ts";
+import type { RelayerHooks, RelayerOptions } from "../../api/relayer/index.ts";
+import type { RateLimits } from "../../api/rest/index.ts";
+import { createWriteSide, type WriteSideParts } from "../../api/write-side.ts";
+import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
+import { readDeployment } from "../../lib/chain/deployment.ts";
+import { LocalContentStore } from "../../lib/ipfs/index.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { freePort, indexerFor, startDevChain, type DevChain } from "./devchain.ts";
+
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const SIWE_URI = "http://localhost:3000";
+
+/** Local account #`index` of the Hardhat mnemonic, with its private key (a wallet in the tests). */
+export const localAccount = (index: number): HDAccount => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+
+export interface Reply<Body = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Body;
+}
+
+export interface Credentials {
+  readonly token?: string;
+  readonly apiKey?: string;
+}
+
+export interface WriteStack {
+  readonly url: string;
+  readonly chain: DevChain;
+  readonly db: TestDatabase;
+  readonly parts: WriteSideParts;
+  readonly api: ApiApp;
+  /** An admin's token (Hardhat account #0, signed in with SIWE). */
+  readonly adminToken: string;
+  call<Body = Record<string, unknown>>(
+    method: string,
+    pathname: string,
+    options?: Credentials & { body?: unknown; headers?: Record<string, string> },
+  ): Promise<Reply<Body>>;
+  /** Signs `account` in with SIWE; returns its token and user id. */
+  signIn(account: HDAccount): Promise<{ token: string; userId: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startWriteStack(
+  options: { rateLimits?: RateLimits; relayer?: Partial<RelayerOptions>; hooks?: RelayerHooks } = {},
+): Promise<WriteStack> {
+  const chain = await startDevChain();
+  const db = await createTestDatabase();
+  const indexer = indexerFor(chain, db);
+  const ipfsDir = await mkdtemp(path.join(tmpdir(), "hotpot-ipfs-"));
+  const logger = pino({ level: process.env.API_TEST_LOG ?? "silent" });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const registry = new Registry();
+  let server: Server | undefined;
+  let api: ApiApp | undefined;
+  let parts: WriteSideParts | undefined;
+  const stop = async (): Promise<void> => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      if (server === undefined) resolve();
+      else
+        server.close(() => {
+          resolve();
+        });
+    });
+    await api?.close();
+    await parts?.stop();
+    await indexer.stop();
+    await db.drop();
+    await chain.stop();
+    await rm(ipfsDir, { recursive: true, force: true });
+  };
+  try {
+    await indexer.start();
+    parts = await createWriteSide({
+      db,
+      logger,
+      registry,
+      client: chain.client,
+      deployment: await readDeployment(chain.addresses.directory),
+      contentStore: new LocalContentStore(ipfsDir),
+      auth: {
+        jwtSecret: "test-secret-test-secret-test-secret-0123456789",
+        siwe: { domain: new URL(SIWE_URI).host, uri: SIWE_URI, chainId: chain.deployment.chainId },
+        adminAddresses: [localAccount(LOCAL_ACCOUNTS.admin).address],
+        custodialMnemonic: HARDHAT_MNEMONIC,
+      },
+      relayer: {
+        accounts: {
+          settler: localAccount(LOCAL_ACCOUNTS.settler),
+          franchiseAdmin: localAccount(LOCAL_ACCOUNTS.franchiseAdmin),
+        },
+        options: { pollIntervalMs: 100, notReadyDelayMs: 200, backoffBaseMs: 100, ...options.relayer },
+        hooks: options.hooks,
+      },
+      localCardProcessor: { webhookUrl: `${url}/api/v1/webhooks/stripe` },
+      rateLimits: options.rateLimits,
+    });
+    await parts.start();
+    api = createApiApp({
+      db,
+      logger,
+      registry,
+      chainId: chain.deployment.chainId,
+      chainHead: () => chain.client.getBlockNumber({ cacheTime: 0 }),
+      confirmations: 0,
+      contentStore: parts.platform.contentStore,
+      write: { ...parts.write, tokenSettlementIntervalMs: 200 },
+    });
+    const app = api.app;
+    server = await new Promise<Server>((resolve) => {
+      const listening = createServer(app).listen(port, "127.0.0.1", () => {
+        resolve(listening);
+      });
+    });
+    await api.listening();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const call = async <Body = Record<string, unknown>>(
+    method: string,
+    pathname: string,
+    request: Credentials & { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Reply<Body>> => {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+    if (request.apiKey !== undefined) headers["x-api-key"] = request.apiKey;
+    if (request.body !== undefined) headers["content-type"] ??= "application/json";
+    const response = await fetch(`${url}${pathname}`, {
+      method,
+      headers,
+      // A string is sent as is (to test malformed bodies); anything else as JSON.
+      body:
+        request.body === undefined
+          ? undefined
+          : typeof request.body === "string"
+            ? request.body
+            : JSON.stringify(request.body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as Body };
+  };
+
+  const signIn = async (account: HDAccount): Promise<{ token: string; userId: string }> => {
+    const nonce = await call<{ nonce: string; domain: string; uri: string; chain_id: number; statement: string }>(
+      "GET",
+      "/api/v1/auth/nonce",
+    );
+    const message = createSiweMessage({
+      address: account.address,
+      domain: nonce.body.domain,
+      uri: nonce.body.uri,
+      chainId: nonce.body.chain_id,
+      nonce: nonce.body.nonce,
+      statement: nonce.body.statement,
+      version: "1",
+      issuedAt: new Date(),
+    });
+    const reply = await call<{ token: string; user: { id: string } }>("POST", "/api/v1/auth/siwe", {
+      body: { message, signature: await account.signMessage({ message }) },
+    });
+    if (reply.status !== 200) throw new Error(`sign-in failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { token: reply.body.token, userId: reply.body.user.id };
+  };
+
+  const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
+  return { url, chain, db, parts, api, adminToken: admin.token, call, signIn, stop };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time is up. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
