@@ -39,6 +39,15 @@ export default tseslint.config(
     rules: { "@typescript-eslint/explicit-module-boundary-types": "off" },
   },
   {
+    // k6 scripts run in k6's own JavaScript runtime: no type information, k6's globals.
+    files: ["loadtest/**/*.js"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: { __ENV: "readonly", __VU: "readonly", __ITER: "readonly", console: "readonly" },
+    },
+    rules: { "@typescript-eslint/explicit-module-boundary-types": "off" },
+  },
+  {
     files: ["eslint.config.js"],
     extends: [tseslint.configs.disableTypeChecked],
   },

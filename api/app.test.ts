@@ -111,7 +111,7 @@ describe("HTTP app", () => {
     it("answers unknown routes with JSON 404 and never says it is express", async () => {
       const response = await get("/api/v0/nothing");
       assert.equal(response.status, 404);
-      assert.deepEqual(await response.json(), { error: "not found" });
+      assert.deepEqual(await response.json(), { error: "not found", code: "not_found" });
       assert.equal(response.headers.get("x-powered-by"), null);
     });
 

@@ -13,6 +13,8 @@ const MAX_PRICE_TETRI = 100_000_000n;
 export const GelAmount = z
   .string()
   .regex(/^\d{1,7}(\.\d{1,2})?$/, "a GEL amount like 25.00 (at most two decimals)")
+  // Examples go on the string itself: the OpenAPI document describes the input before the transform.
+  .meta({ examples: ["25.00"] })
   .transform((text, context) => {
     const [whole = "0", fraction = ""] = text.split(".");
     const tetri = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0"));
@@ -22,4 +24,4 @@ export const GelAmount = z
     }
     return tetri;
   })
-  .meta({ description: "Amount in GEL, as a decimal string with at most two decimals", examples: ["25.00"] });
+  .meta({ description: "Amount in GEL, as a decimal string with at most two decimals" });

@@ -6,6 +6,7 @@ import * as z from "zod";
 
 import type { Database } from "../../lib/db/client.ts";
 import { conflict, notFound } from "../rest/errors.ts";
+import { RestaurantIdText } from "../rest/schemas.ts";
 import { defineRoute, type Route } from "../rest/route.ts";
 import type { AccessControl } from "./access.ts";
 import type { ApiKeyRecord, ApiKeyService } from "./api-keys.ts";
@@ -28,16 +29,9 @@ const EXAMPLE_TOKEN =
 const EXAMPLE_TIME = "2026-11-26T12:15:00.000Z";
 const EXAMPLE_KEY_ID = "7d9e4f1a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
 
-const MAX_BIGINT = 2n ** 63n - 1n;
-
-const RestaurantId = z
-  .string()
-  .regex(/^[0-9]{1,19}$/, "a restaurant id is a whole number")
-  .meta({ description: "Restaurant id (its franchise NFT id)", examples: ["1"] });
-
-const RestaurantParams = z.object({ id: RestaurantId });
+const RestaurantParams = z.object({ id: RestaurantIdText });
 const ApiKeyParams = z.object({
-  id: RestaurantId,
+  id: RestaurantIdText,
   key_id: z.uuid().meta({ description: "API key id", examples: [EXAMPLE_KEY_ID] }),
 });
 
@@ -126,11 +120,8 @@ export function authRoutes(services: AuthRouteServices): Route[] {
 
   /** The restaurant's id when it exists, else a 404. */
   async function existingRestaurant(id: string): Promise<bigint> {
-    const restaurantId = BigInt(id);
-    if (restaurantId <= MAX_BIGINT) {
-      const { rowCount } = await db.pool.query("SELECT 1 FROM restaurant WHERE id = $1", [id]);
-      if (rowCount === 1) return restaurantId;
-    }
+    const { rowCount } = await db.pool.query("SELECT 1 FROM restaurant WHERE id = $1", [id]);
+    if (rowCount === 1) return BigInt(id);
     throw notFound("restaurant");
   }
 

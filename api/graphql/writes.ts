@@ -240,11 +240,11 @@ export const resolvers: { Query: Record<string, Resolver>; Mutation: Record<stri
         const { platform, principal } = await caller(context);
         return orderNode(await getOrder(platform, principal, parse(Uuid, args.id)));
       }),
-    menu: (_: unknown, args: { restaurantId?: string | null; first?: number | null }, context: GraphQLContext) =>
+    menu: (_: unknown, args: { restaurantId?: bigint | null; first?: number | null }, context: GraphQLContext) =>
       run(async () => {
         if (context.write === undefined) return [];
         const items = await listMenu(context.write.platform, {
-          restaurantId: args.restaurantId == null ? undefined : parse(RestaurantId, args.restaurantId),
+          restaurantId: args.restaurantId == null ? undefined : parse(RestaurantId, args.restaurantId.toString()),
           includeUnavailable: false,
           limit: parse(z.number().int().min(1).max(100), args.first ?? 50),
         });
@@ -287,13 +287,13 @@ export const resolvers: { Query: Record<string, Resolver>; Mutation: Record<stri
       }),
     createOrder: (
       _: unknown,
-      args: { restaurantId: string; items: { id: string; quantity: number }[]; customerId?: string | null },
+      args: { restaurantId: bigint; items: { id: string; quantity: number }[]; customerId?: string | null },
       context: GraphQLContext,
     ) =>
       run(async () => {
         const { platform, principal } = await caller(context);
         const input = parse(NewOrder, {
-          restaurant_id: args.restaurantId,
+          restaurant_id: args.restaurantId.toString(),
           items: args.items,
           customer_id: args.customerId ?? undefined,
         });

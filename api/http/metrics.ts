@@ -2,9 +2,14 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, Histogram, type Registry } from "prom-client";
 
 /** The routes the app serves; anything else is counted as "other" so a scan cannot explode the label set. */
-const ROUTES = ["/graphql", "/health", "/ready", "/metrics"] as const;
+const ROUTES = ["/graphql", "/health", "/ready", "/metrics", "/ipfs", "/docs", "/api/v1"] as const;
 
-function routeOf(path: string): string {
+/** The matched route's pattern (`/api/v1/orders/:id`) when express matched one, else the prefix it falls under. */
+function routeOf(request: Request, response: Response, path: string): string {
+  const declared = (response.locals as { route?: unknown }).route;
+  if (typeof declared === "string") return declared;
+  const pattern = (request.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === "string") return `${request.baseUrl}${pattern}`;
   return ROUTES.find((route) => path === route || path.startsWith(`${route}/`)) ?? "other";
 }
 
@@ -61,7 +66,11 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     // "close" also fires when the client goes away first (an SSE subscriber disconnecting), "finish" would not.
     response.once("close", () => {
       const path = new URL(request.originalUrl, "http://localhost").pathname;
-      const labels = { method: request.method, route: routeOf(path), status: String(response.statusCode) };
+      const labels = {
+        method: request.method,
+        route: routeOf(request, response, path),
+        status: String(response.statusCode),
+      };
       requests.inc(labels);
       const type = response.getHeader("content-type");
       if (typeof type === "string" && type.startsWith("text/event-stream")) return;

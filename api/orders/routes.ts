@@ -194,6 +194,7 @@ const OrderPath = z.object({ id: Uuid });
 const Before = z
   .string()
   .regex(/^[\w.:-]+~[0-9a-f-]{36}$/, "a cursor from next_before")
+  .meta({ examples: ["2026-11-26T12:00:00.000Z~3f1c1a52-1b7e-4c51-9a57-0c7f43b1e8a2"] })
   .transform((cursor, context) => {
     const [createdAt = "", id = ""] = cursor.split("~");
     const date = new Date(createdAt);
@@ -284,6 +285,7 @@ export function orderRoutes(platform: Platform): Route[] {
       summary: "Pay an order by card or with the stable token",
       description:
         "card: a Stripe PaymentIntent in GEL (one per order, whatever the retries); with payment_method it is confirmed at once. " +
+        "The order becomes paid when the processor's webhook confirms the payment (usually within a second), then settled on chain. " +
         "token: the platform's quote and the EIP-2612 permit for your wallet to sign; your wallet then calls placeOrderWithPermit.",
       tags: ["orders"],
       access: "any",

@@ -295,18 +295,18 @@ export async function listOrders(platform: Platform, principal: Principal, filte
   let { customerId } = filter;
   const { restaurantId } = filter;
   const seesAll = hasRole(principal, "admin") || hasRole(principal, "auditor");
-  if (!seesAll) {
-    if (restaurantId !== undefined) {
-      if (!(await platform.access.canActForRestaurant(principal, restaurantId))) {
-        throw forbidden(`only restaurant ${restaurantId}'s owner, its API keys, admins and auditors list its orders`);
-      }
-    } else if (principal.kind === "user") {
-      if (customerId !== undefined && customerId !== principal.userId)
-        throw forbidden("you may list your own orders only");
-      customerId = principal.userId;
-    } else {
-      throw badRequest("an API key lists orders of its restaurant: add restaurant_id");
+  // A restaurant's owner and till list all of its orders; anyone else only their own.
+  const forRestaurant =
+    seesAll || (restaurantId !== undefined && (await platform.access.canActForRestaurant(principal, restaurantId)));
+  if (!forRestaurant) {
+    if (principal.kind === "api_key") {
+      throw restaurantId === undefined
+        ? badRequest("an API key lists orders of its restaurant: add restaurant_id")
+        : forbidden(`this API key acts for restaurant ${principal.restaurantId} only`);
     }
+    if (customerId !== undefined && customerId !== principal.userId)
+      throw forbidden("you may list your own orders only");
+    customerId = principal.userId;
   }
   const { rows } = await platform.db.pool.query<OrderRow>(
     `${SELECT_ORDER}

@@ -8,7 +8,7 @@ import type Stripe from "stripe";
 import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
 import { conflict, forbidden } from "../rest/errors.ts";
-import { canSeeOrder, findOrder, type OrderRow } from "../orders/service.ts";
+import { findOrder, type OrderRow } from "../orders/service.ts";
 import { cardError } from "./errors.ts";
 
 export interface CardPaymentView {
@@ -42,9 +42,13 @@ export async function choosePaymentMethod(platform: Platform, row: OrderRow, met
   if (rowCount === 0) throw conflict(`order ${row.id} is being paid by ${row.payment_method}`);
 }
 
+/** The order, if `principal` may pay it: its customer, or its restaurant's till (owner, API key) or an admin. */
 export async function requirePayable(platform: Platform, principal: Principal, id: string): Promise<OrderRow> {
   const row = await findOrder(platform, id);
-  if (!(await canSeeOrder(platform, principal, row))) throw forbidden("this is not your order");
+  const isCustomer = principal.kind === "user" && principal.userId === row.customer_id;
+  if (!isCustomer && !(await platform.access.canActForRestaurant(principal, BigInt(row.restaurant_id)))) {
+    throw forbidden("only the order's customer or its restaurant pays it");
+  }
   if (row.paid_at !== null || row.chain_status !== null) throw conflict(`order ${id} is already paid`);
   return row;
 }

@@ -77,8 +77,9 @@ export function createRestApi(options: RestApiOptions): RestApi {
       if (principal !== undefined) (response.locals as { principal?: Principal }).principal = principal;
       next();
     } catch (error) {
-      void failedAuthentication(request, response, () => {
-        next(error);
+      // The limiter calls back with its own 429 once the IP is over the limit; the 401 otherwise.
+      void failedAuthentication(request, response, (limited?: unknown) => {
+        next(limited ?? error);
       });
     }
   });

@@ -33,9 +33,11 @@ export const ErrorSchema = z
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The request is invalid; `issues` names each wrong field",
   401: "No valid credential",
+  402: "The card was declined",
   403: "The caller may not do this",
   404: "Not found",
   409: "Conflicts with the current state",
+  413: "The body is too large",
   415: "The body is not JSON",
   429: "Too many requests; see Retry-After",
   500: "Server fault (no detail is given)",
@@ -51,7 +53,15 @@ function operationOf(route: Route): ZodOpenApiOperationObject {
         ? { description: response.description }
         : { description: response.description, content: { "application/json": { schema: response.schema } } };
   }
-  const errors = new Set([400, 429, 500, ...(route.access === "public" ? [] : [401]), ...(route.errors ?? [])]);
+  // 401 everywhere: a credential that is sent is checked, on public operations too.
+  const errors = new Set([
+    400,
+    401,
+    429,
+    500,
+    ...(route.body === undefined ? [] : [413, 415]),
+    ...(route.errors ?? []),
+  ]);
   for (const status of [...errors].sort()) {
     responses[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? "Error",

@@ -116,6 +116,8 @@ export function routerFor(routes: readonly Route[]): Router {
       expressPath(route.path),
       async (request: Request, response: Response, next: NextFunction): Promise<void> => {
         try {
+          // For metrics: express forgets the router's mount path once an error leaves the router.
+          (response.locals as { route?: string }).route = `${request.baseUrl}${expressPath(route.path)}`;
           const principal = principalOf(response);
           checkAccess(route.access, principal);
           const params = parse(route.params, request.params, "path");

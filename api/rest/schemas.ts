@@ -1,9 +1,14 @@
 /** Schema pieces every REST resource uses (ids, addresses, pages). */
 import * as z from "zod";
 
+/** Postgres bigint's largest value: ids above it cannot exist. */
+const MAX_ID = 2n ** 63n - 1n;
+
 export const RestaurantIdText = z
   .string()
   .regex(/^[1-9]\d{0,18}$/, "a restaurant id: a positive integer as a string")
+  // Refinements run even after the pattern failed: only compare what is a number.
+  .refine((text) => !/^\d+$/.test(text) || BigInt(text) <= MAX_ID, "no restaurant has an id this large")
   .meta({ description: "Restaurant id (its franchise NFT id on chain)", examples: ["1"] });
 
 export const RestaurantId = RestaurantIdText.transform((text) => BigInt(text));

@@ -354,4 +354,76 @@ describe("orders, payments and receipts end to end", () => {
     });
     assert.equal(forSomeoneElse.status, 403);
   });
+
+  it("offers the same operations as GraphQL mutations, with the same credentials and errors", async () => {
+    const graphql = async (
+      query: string,
+      variables: Record<string, unknown>,
+      token?: string,
+    ): Promise<{
+      data?: Record<string, Record<string, unknown> | null>;
+      errors?: { extensions: { code: string } }[];
+    }> =>
+      (
+        await stack.call<{
+          data?: Record<string, Record<string, unknown> | null>;
+          errors?: { extensions: { code: string } }[];
+        }>("POST", "/graphql", { token, body: { query, variables } })
+      ).body;
+    const create = `mutation ($restaurantId: BigInt!, $items: [OrderLineInput!]!) {
+      createOrder(restaurantId: $restaurantId, items: $items) { id total status items { name quantity } }
+    }`;
+    const variables = { restaurantId: restaurantId, items: [{ id: hotPot, quantity: 3 }] };
+    const anonymous = await graphql(create, variables);
+    assert.equal(anonymous.errors?.[0]?.extensions.code, "UNAUTHENTICATED");
+    const created = await graphql(create, variables, customer.token);
+    assert.equal(created.errors, undefined, JSON.stringify(created.errors));
+    const order = created.data?.createOrder;
+    assert.ok(order !== undefined && order !== null);
+    assert.equal(order.total, "75.00");
+    assert.equal(order.status, "placed");
+    const paid = await graphql(
+      `
+        mutation ($id: ID!) {
+          payOrderByCard(orderId: $id, paymentMethod: "pm_card_visa") {
+            status
+          }
+        }
+      `,
+      { id: order.id },
+      customer.token,
+    );
+    assert.equal(paid.data?.payOrderByCard?.status, "succeeded", JSON.stringify(paid.errors));
+    const settled = await eventually("the GraphQL order settled", async () => {
+      const read = await graphql(
+        `
+          query ($id: ID!) {
+            placedOrder(id: $id) {
+              status
+              receiptCid
+              chainStatus
+            }
+          }
+        `,
+        { id: order.id },
+        customer.token,
+      );
+      return read.data?.placedOrder?.status === "settled" ? read.data.placedOrder : undefined;
+    });
+    assert.equal(settled.chainStatus, "settled");
+    const forbidden = await graphql(
+      `
+        mutation ($r: BigInt!) {
+          addMenuItem(restaurantId: $r, name: "Free", price: "0.01") {
+            id
+          }
+        }
+      `,
+      { r: restaurantId },
+      customer.token,
+    );
+    assert.equal(forbidden.errors?.[0]?.extensions.code, "FORBIDDEN");
+    const invalid = await graphql(create, { ...variables, items: [{ id: hotPot, quantity: 0 }] }, customer.token);
+    assert.equal(invalid.errors?.[0]?.extensions.code, "BAD_USER_INPUT");
+  });
 });
