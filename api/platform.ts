@@ -27,6 +27,8 @@ export interface ChainGateway {
   tokenInfo(token: Address): Promise<{ name: string; version: string; decimals: number }>;
   /** The KYC level FranchiseNFT requires of owners (its constructor sets it without an event). */
   requiredKycLevel(): Promise<number>;
+  /** The latest block's timestamp (Unix seconds): the contracts check deadlines against it, not the wall clock. */
+  chainTime(): Promise<number>;
 }
 
 export interface CardProcessor {

@@ -288,6 +288,7 @@ ${
     : `
   Accounts: #0 admin, #1 treasury, #2 settler, #3 franchise admin, #4 KYC officer,
             #5-#9 customers holding 10,000 tGEL each (keys: \`npx hardhat node\` prints them).
+  Demo data:      npm run seed   (restaurants, menus, orders paid by card and token, receipts)
   Demo activity:  npm run simulate -- --orders 100
 `
 }

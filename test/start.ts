@@ -6,10 +6,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
+import { createChainClient } from "../lib/chain/client.ts";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
 import { simulateActivity } from "../lib/simulation/simulate.ts";
 import { freePort } from "./helpers/devchain.ts";
+import { runSeed } from "./helpers/seed-script.ts";
 
 interface Stack {
   readonly child: ChildProcess;
@@ -27,11 +29,17 @@ describe("npm start: the whole stack in one command", () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "hotpot-start-"));
     // Running as root, the embedded Postgres runs as the postgres user, which must reach its data.
     await chmod(dataDir, 0o755);
-    const [port, rpcPort, pgPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [port, rpcPort, pgPort, cardPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     api = `http://127.0.0.1:${port}`;
     rpc = `http://127.0.0.1:${rpcPort}`;
     // No DATABASE_URL: the embedded Postgres, as on a fresh machine.
-    env = { ...process.env, PORT: String(port), RPC_PORT: String(rpcPort), EMBEDDED_POSTGRES_PORT: String(pgPort) };
+    env = {
+      ...process.env,
+      PORT: String(port),
+      RPC_PORT: String(rpcPort),
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      CARD_PROCESSOR_PORT: String(cardPort),
+    };
     delete env.DATABASE_URL;
     delete env.RPC_URL;
     Object.assign(env, { DATA_DIR: dataDir, DEPLOYMENT_DIR: deploymentDir, LOG_LEVEL: "warn" });
@@ -110,15 +118,19 @@ describe("npm start: the whole stack in one command", () => {
         assert.equal((await fetch(`${api}${route}`)).status, 200, route);
       }
       assert.match(await (await fetch(`${api}/metrics`)).text(), /blockchain_sync_delay_seconds/);
-      const summary = await simulateActivity({
+      await simulateActivity({
         rpcUrl: rpc,
         deployment: await readLocalDeployment(deploymentDir),
         orders: 12,
         seed: "start",
       });
-      await waitForBlock(Number(summary.blocks.last));
+      // `npm run seed` through the REST API: restaurants, menus, orders paid by card (the local
+      // card processor's signed webhooks) and with the stable token, settled on chain with receipts.
+      const seeded = await runSeed({ SEED_API_URL: api, RPC_URL: rpc, DEPLOYMENT_DIR: deploymentDir });
+      assert.equal(seeded.code, 0, `npm run seed:\n${seeded.stdout}\n${seeded.stderr}`);
+      await waitForBlock(Number(await createChainClient(rpc).getBlockNumber()));
       before = await graphql<Snapshot>(SNAPSHOT);
-      assert.equal(before.orders.totalCount, 12);
+      assert.equal(before.orders.totalCount, 12 + 4);
     } finally {
       await stop(first);
     }
@@ -128,6 +140,13 @@ describe("npm start: the whole stack in one command", () => {
     try {
       const after = await graphql<Snapshot>(SNAPSHOT);
       assert.deepEqual(after, before);
+      const restaurants = (await (await fetch(`${api}/api/v1/restaurants`)).json()) as {
+        restaurants: { name: string | null; status: string }[];
+      };
+      assert.deepEqual(
+        restaurants.restaurants.filter((restaurant) => restaurant.name !== null).map((restaurant) => restaurant.status),
+        ["active", "active"],
+      );
       assert.doesNotMatch(second.output(), /redeployed|diverged/);
     } finally {
       await stop(second);

@@ -55,10 +55,11 @@ export async function quoteTokenPayment(
   await choosePaymentMethod(platform, row, "token");
   const { chain, contracts, chainId } = platform;
   const token = contracts.paymentToken;
-  const info = await chain.tokenInfo(token);
+  const [info, chainNow] = await Promise.all([chain.tokenInfo(token), chain.chainTime()]);
   // Menu prices are in tetri; the token's smallest unit may be finer.
   const price = BigInt(row.total_tetri) * 10n ** BigInt(Math.max(info.decimals - 2, 0));
-  const now = Math.floor(Date.now() / 1000);
+  // Deadlines are checked against block time, which a test chain may have moved ahead of the clock.
+  const now = Math.max(chainNow, Math.floor(Date.now() / 1000));
   const customer = getAddress(principal.address);
   const order = {
     orderId: row.chain_order_id as Hex,

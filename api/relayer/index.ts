@@ -171,6 +171,8 @@ export interface Relayer {
   orderOf(orderId: Hex): Promise<OrderRecord>;
   /** The KYC level FranchiseNFT requires of owners (FranchiseNFT.requiredKycLevel). */
   requiredKycLevel(): Promise<number>;
+  /** The latest block's timestamp (Unix seconds): deadlines the contracts check are in chain time. */
+  chainTime(): Promise<number>;
   /** Addresses that sign, by role. */
   readonly senders: Readonly<Partial<Record<SignerRole, Address>>>;
 }
@@ -744,6 +746,15 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
         cached.catch(() => tokenCache.delete(key));
       }
       return cached;
+    },
+
+    async chainTime(): Promise<number> {
+      try {
+        const block = await client.getBlock({ blockTag: "latest" });
+        return Number(block.timestamp);
+      } catch (error) {
+        throw classifyRpcError(error);
+      }
     },
 
     async requiredKycLevel(): Promise<number> {
