@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import cors from "cors";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -16,6 +16,7 @@ import type { Database } from "../lib/db/client.ts";
 import type { ContentStore } from "../lib/ipfs/index.ts";
 import { readMeta } from "./graphql/context.ts";
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLLimits } from "./graphql/server.ts";
+import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { checkHealth, checkReady, type HealthSources } from "./http/health.ts";
 import { ipfsGateway } from "./http/ipfs.ts";
 import { createApiMetrics } from "./http/metrics.ts";
@@ -25,7 +26,6 @@ import { startTokenSettlement, type TokenSettlement } from "./payments/token-set
 import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
 import type { Platform } from "./platform.ts";
 import { restaurantRoutes } from "./restaurants/routes.ts";
-import { ApiError } from "./rest/errors.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
 import { API_PREFIX } from "./rest/openapi.ts";
 import type { Route } from "./rest/route.ts";
@@ -82,25 +82,6 @@ export interface ApiApp {
   listening(): Promise<void>;
   /** Stops the notification listener and the GraphQL server; the caller closes its HTTP server and database. */
   close(): Promise<void>;
-}
-
-/** Body parser errors carry a `type` saying what was wrong with the body. */
-function bodyErrorMessage(error: unknown, status: number): string {
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === "entity.parse.failed") return "the body is not valid JSON";
-  if (type === "entity.too.large") return "the body is too large";
-  if (type === "encoding.unsupported" || type === "charset.unsupported") return "unsupported body encoding";
-  return status === 404 ? "not found" : "bad request";
-}
-
-/** Errors body parsers and the like raise carry the HTTP status they mean. */
-function statusOf(error: unknown): number {
-  if (typeof error === "object" && error !== null) {
-    const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-    const candidate = typeof status === "number" ? status : statusCode;
-    if (typeof candidate === "number" && candidate >= 400 && candidate < 600) return candidate;
-  }
-  return 500;
 }
 
 export function createApiApp(context: ApiContext): ApiApp {
@@ -192,31 +173,9 @@ export function createApiApp(context: ApiContext): ApiApp {
 
   if (context.contentStore !== undefined) app.get("/ipfs/:cid", ipfsGateway(context.contentStore, logger));
 
-  app.use((_request, response) => {
-    response.status(404).json({ error: "not found", code: "not_found" });
-  });
-
+  app.use(notFoundHandler);
   // Express recognises an error handler by its four parameters.
-  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
-    if (response.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ApiError) {
-      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
-      response.status(error.status).json(error.body());
-      return;
-    }
-    const status = statusOf(error);
-    if (status >= 500) logger.error({ err: error }, "HTTP request failed");
-    response
-      .status(status)
-      .json(
-        status >= 500
-          ? { error: "internal error", code: "internal" }
-          : { error: bodyErrorMessage(error, status), code: status === 413 ? "too_large" : "invalid_request" },
-      );
-  });
+  app.use(errorHandler(logger));
 
   return {
     app,

@@ -86,3 +86,63 @@ export async function signPermit(
   const { v, r, s, yParity } = parseSignature(signature);
   return { v: v === undefined ? yParity + 27 : Number(v), r, s };
 }
+
+/** What `POST /api/v1/orders/{id}/pay {method: "token"}` answers (the parts a wallet needs). */
+export interface TokenPaymentQuote {
+  readonly order: Readonly<Record<string, string | number>>;
+  readonly quote: Hex;
+  readonly permit: {
+    readonly domain: Readonly<Record<string, string | number>>;
+    readonly message: Readonly<Record<string, string>>;
+  };
+}
+
+/** The wallet's side of a token payment: signs the permit the API prepared and returns the
+ * arguments of `OrderSettlement.placeOrderWithPermit(order, quote, deadline, v, r, s)`. */
+export async function placeOrderWithPermitArgs(
+  wallet: Pick<Account, "address"> & { signTypedData: NonNullable<Account["signTypedData"]> },
+  payment: TokenPaymentQuote,
+): Promise<readonly [TokenOrderMessage, Hex, bigint, number, Hex, Hex]> {
+  const { domain, message } = payment.permit;
+  const field = (record: Readonly<Record<string, string | number>>, name: string): string => {
+    const value = record[name];
+    if (value === undefined) throw new Error(`the token payment lacks ${name}`);
+    return String(value);
+  };
+  const signature = await wallet.signTypedData({
+    domain: {
+      name: field(domain, "name"),
+      version: field(domain, "version"),
+      chainId: Number(field(domain, "chainId")),
+      verifyingContract: field(domain, "verifyingContract") as Address,
+    },
+    types: PERMIT_TYPES,
+    primaryType: "Permit",
+    message: {
+      owner: field(message, "owner") as Address,
+      spender: field(message, "spender") as Address,
+      value: BigInt(field(message, "value")),
+      nonce: BigInt(field(message, "nonce")),
+      deadline: BigInt(field(message, "deadline")),
+    },
+  });
+  const { v, r, s, yParity } = parseSignature(signature);
+  const { order } = payment;
+  return [
+    {
+      orderId: field(order, "orderId") as Hex,
+      restaurantId: BigInt(field(order, "restaurantId")),
+      customer: field(order, "customer") as Address,
+      token: field(order, "token") as Address,
+      price: BigInt(field(order, "price")),
+      discount: BigInt(field(order, "discount")),
+      pointsRedeemed: BigInt(field(order, "pointsRedeemed")),
+      reclaimAfter: Number(field(order, "reclaimAfter")),
+    },
+    payment.quote,
+    BigInt(field(message, "deadline")),
+    v === undefined ? yParity + 27 : Number(v),
+    r,
+    s,
+  ];
+}

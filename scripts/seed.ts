@@ -27,7 +27,6 @@ import {
   formatUnits,
   http,
   keccak256,
-  parseSignature,
   toHex,
   type Address,
   type Hex,
@@ -37,6 +36,7 @@ import { mnemonicToAccount } from "viem/accounts";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
 import { PROJECT_ROOT } from "../lib/config.ts";
+import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../lib/typed-data.ts";
 import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
 import { loadLocalContracts, type LocalContracts } from "../lib/simulation/contracts.ts";
 import { table } from "./bench/common.ts";
@@ -186,11 +186,6 @@ interface Order {
   receipt_cid: string | null;
   refunded_tetri: number;
   chain: { order_id: Hex; status: string | null; reward: string | null; tx_hash: string | null };
-}
-interface TokenQuote {
-  order: Record<string, string | number>;
-  quote: Hex;
-  permit: { domain: Record<string, string | number>; message: Record<string, string> };
 }
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────
@@ -388,35 +383,8 @@ async function payWithToken(
   orderId: string,
 ): Promise<void> {
   const quote = await retryRateLimited(() =>
-    client.json<TokenQuote>("POST", `${API_PREFIX}/orders/${orderId}/pay`, { method: "token" }, bearer(session)),
+    client.json<TokenPaymentQuote>("POST", `${API_PREFIX}/orders/${orderId}/pay`, { method: "token" }, bearer(session)),
   );
-  const { permit, order } = quote;
-  const signature = await wallet.signTypedData({
-    domain: {
-      name: String(permit.domain.name),
-      version: String(permit.domain.version),
-      chainId: Number(permit.domain.chainId),
-      verifyingContract: permit.domain.verifyingContract as Address,
-    },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: {
-      owner: permit.message.owner as Address,
-      spender: permit.message.spender as Address,
-      value: BigInt(permit.message.value ?? 0),
-      nonce: BigInt(permit.message.nonce ?? 0),
-      deadline: BigInt(permit.message.deadline ?? 0),
-    },
-  });
-  const { v, r, s, yParity } = parseSignature(signature);
   const { orderSettlement } = chain.contracts;
   const walletClient = createWalletClient({ account: wallet, transport: http(RPC_URL) });
   const hash = await walletClient.writeContract({
@@ -424,23 +392,7 @@ async function payWithToken(
     address: orderSettlement.address,
     abi: orderSettlement.abi,
     functionName: "placeOrderWithPermit",
-    args: [
-      {
-        orderId: order.orderId as Hex,
-        restaurantId: BigInt(order.restaurantId ?? 0),
-        customer: order.customer as Address,
-        token: order.token as Address,
-        price: BigInt(order.price ?? 0),
-        discount: BigInt(order.discount ?? 0),
-        pointsRedeemed: BigInt(order.pointsRedeemed ?? 0),
-        reclaimAfter: Number(order.reclaimAfter),
-      },
-      quote.quote,
-      BigInt(permit.message.deadline ?? 0),
-      v === undefined ? yParity + 27 : Number(v),
-      r,
-      s,
-    ],
+    args: await placeOrderWithPermitArgs(wallet, quote),
   });
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new SeedError(`placeOrderWithPermit for order ${orderId} reverted`);

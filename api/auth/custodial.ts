@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { toHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDKey, type LocalAccount } from "viem/accounts";
 
-import type { Database } from "../../lib/db/client.ts";
+import { inTransaction, type Database } from "../../lib/db/client.ts";
 import { unauthorized } from "../rest/errors.ts";
 import { bytesToUuid, sameDigest, sha256Hex, uuidToBytes } from "./secrets.ts";
 import type { IssuedToken, TokenService } from "./tokens.ts";
@@ -71,10 +71,7 @@ export function createCustodialService(db: Database, tokens: TokenService, mnemo
     async create(): Promise<CustodialCreated> {
       const id = randomUUID();
       const accountKey = ACCOUNT_KEY_PREFIX + Buffer.concat([uuidToBytes(id), randomBytes(32)]).toString("base64url");
-      const client = await db.pool.connect();
-      let row: UserRow | undefined;
-      try {
-        await client.query("BEGIN");
+      const row = await inTransaction(db.pool, async (client) => {
         // One allocator at a time: max + 1 under a transaction-scoped lock never hands out an index twice.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('hotpot:app_user.custodial_index'))");
         const next = await client.query<{ next: number }>(
@@ -87,14 +84,8 @@ export function createCustodialService(db: Database, tokens: TokenService, mnemo
            VALUES ($1, $2, true, $3, $4) RETURNING ${USER_COLUMNS}`,
           [id, address, index, sha256Hex(accountKey)],
         );
-        row = inserted.rows[0];
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return inserted.rows[0];
+      });
       if (row === undefined) throw new Error("app_user insert returned no row");
       const user = userFromRow(row);
       const issued: IssuedToken = await tokens.issue(principalOfUser(user));

@@ -3,15 +3,17 @@ import type { Server } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 
-import express, { type NextFunction, type Request, type Response } from "express";
+import express from "express";
+import { pino } from "pino";
 import { Registry } from "prom-client";
 import * as z from "zod";
 
-import { ApiError, notFound } from "../rest/errors.ts";
+import { notFound } from "../rest/errors.ts";
 import { createRestApi } from "../rest/index.ts";
 import { API_PREFIX } from "../rest/openapi.ts";
 import { defineRoute } from "../rest/route.ts";
 import { Uuid } from "../rest/schemas.ts";
+import { errorHandler, notFoundHandler } from "./errors.ts";
 import { createApiMetrics } from "./metrics.ts";
 
 const FOUND = "3f1c1a52-1b7e-4c51-9a57-0c7f43b1e8a2";
@@ -67,20 +69,8 @@ describe("HTTP metrics route label", () => {
     app.get("/ipfs/:cid", (_request, response) => {
       response.status(404).json({ error: "not found", code: "not_found" });
     });
-    app.use((_request, response) => {
-      response.status(404).json({ error: "not found", code: "not_found" });
-    });
-    app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
-      if (response.headersSent) {
-        next(error);
-        return;
-      }
-      if (error instanceof ApiError) {
-        response.status(error.status).json(error.body());
-        return;
-      }
-      response.status(500).json({ error: "internal error", code: "internal" });
-    });
+    app.use(notFoundHandler);
+    app.use(errorHandler(pino({ level: "silent" })));
     server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, "127.0.0.1", () => {
         resolve(listening);

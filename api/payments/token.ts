@@ -6,6 +6,7 @@
  */
 import { getAddress, type Hex } from "viem";
 
+import { inTransaction } from "../../lib/db/client.ts";
 import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
@@ -152,17 +153,12 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
       payment: { method: "token", token: row.token, amount: row.paid },
       paidAt: row.placed_at,
     });
-    const client = await platform.db.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(platform.db.pool, async (client) => {
       const queued = await client.query(
         `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('fulfill_token', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
         [
           `fulfill:${row.chain_order_id}`,
-          JSON.stringify({
-            order: tokenOrderPayload(row),
-            receiptDigest: receipt.digest,
-          }),
+          JSON.stringify({ order: tokenOrderPayload(row), receiptDigest: receipt.digest }),
         ],
       );
       if (queued.rowCount !== 0) {
@@ -171,13 +167,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
           [row.id, row.placed_at, receipt.cid],
         );
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
   if (rows.length > 0) platform.chain.wake();
   return rows.length;

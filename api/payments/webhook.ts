@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type Stripe from "stripe";
 import { keccak256, toHex } from "viem";
 
+import { inTransaction } from "../../lib/db/client.ts";
 import type { Platform } from "../platform.ts";
 import { ApiError, badRequest } from "../rest/errors.ts";
 import type { OrderLine } from "../orders/service.ts";
@@ -153,17 +154,13 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
   const seen = await platform.db.pool.query(`SELECT 1 FROM webhook_event WHERE id = $1`, [event.id]);
   if (seen.rowCount !== 0) return "duplicate";
   const plan = await planFor(platform, event);
-  const client = await platform.db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  const outcome = await inTransaction(platform.db.pool, async (client): Promise<WebhookOutcome> => {
     const recorded = await client.query(
       `INSERT INTO webhook_event (id, source, type) VALUES ($1, 'stripe', $2) ON CONFLICT (id) DO NOTHING`,
       [event.id, event.type],
     );
-    if (recorded.rowCount === 0) {
-      await client.query("ROLLBACK");
-      return "duplicate";
-    }
+    // Another delivery of this event committed while this one was planning.
+    if (recorded.rowCount === 0) return "duplicate";
     if (plan.intent !== undefined) {
       const { id, orderId, amount, status } = plan.intent;
       // A late "processing" must not overwrite "succeeded": success is final.
@@ -196,13 +193,9 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
         [refund.dedupeKey, JSON.stringify(refund.payload)],
       );
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return "processed";
+  });
+  if (outcome === "duplicate") return outcome;
   if (plan.settle !== undefined || plan.refunds.length > 0) platform.chain.wake();
   return "processed";
 }

@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { Address, Hex } from "viem";
 
+import { inTransaction as inDatabaseTransaction } from "../../lib/db/client.ts";
 import { RetryableError, classifyDatabaseError } from "../../lib/errors.ts";
 
 export interface OutboxRow {
@@ -51,20 +52,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  return guarded(async () => {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  });
+  return guarded(() => inDatabaseTransaction(pool, work));
 }
 
 /** Pending rows of `kind` that are due, oldest first. */

@@ -2,14 +2,16 @@ import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 
-import express, { type NextFunction, type Request, type Response } from "express";
+import express from "express";
+import { pino } from "pino";
 import * as z from "zod";
 
 import type { Principal } from "../auth/principal.ts";
+import { errorHandler, notFoundHandler } from "../http/errors.ts";
 import { orderRoutes } from "../orders/routes.ts";
 import type { Platform } from "../platform.ts";
 import { restaurantRoutes } from "../restaurants/routes.ts";
-import { ApiError, unauthorized } from "./errors.ts";
+import { unauthorized } from "./errors.ts";
 import { createRestApi, type Authenticator, type CredentialSource, type RestApiOptions } from "./index.ts";
 import { API_PREFIX } from "./openapi.ts";
 import { defineRoute, type Route } from "./route.ts";
@@ -125,23 +127,6 @@ const routes: Route[] = [
   }),
 ];
 
-// api/app.ts's handling of what reaches the end of the app: its 404 and its error handler.
-function statusOf(error: unknown): number {
-  if (typeof error === "object" && error !== null) {
-    const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-    const candidate = typeof status === "number" ? status : statusCode;
-    if (typeof candidate === "number" && candidate >= 400 && candidate < 600) return candidate;
-  }
-  return 500;
-}
-
-function bodyErrorMessage(error: unknown, status: number): string {
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === "entity.parse.failed") return "the body is not valid JSON";
-  if (type === "entity.too.large") return "the body is too large";
-  return status === 404 ? "not found" : "bad request";
-}
-
 interface Running {
   readonly base: string;
   close(): Promise<void>;
@@ -151,28 +136,8 @@ async function start(options: Partial<RestApiOptions> = {}): Promise<Running> {
   const rest = createRestApi({ routes, authenticate, version: "9.9.9", ...options });
   const app = express();
   app.use(API_PREFIX, rest.router);
-  app.use((_request, response) => {
-    response.status(404).json({ error: "not found", code: "not_found" });
-  });
-  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
-    if (response.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ApiError) {
-      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
-      response.status(error.status).json(error.body());
-      return;
-    }
-    const status = statusOf(error);
-    response
-      .status(status)
-      .json(
-        status >= 500
-          ? { error: "internal error", code: "internal" }
-          : { error: bodyErrorMessage(error, status), code: status === 413 ? "too_large" : "invalid_request" },
-      );
-  });
+  app.use(notFoundHandler);
+  app.use(errorHandler(pino({ level: "silent" })));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => {
       resolve(listening);

@@ -5,7 +5,7 @@
  */
 import { getAddress } from "viem";
 
-import { onlyRow } from "../../lib/db/client.ts";
+import { inTransaction, onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import { hasRole } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
@@ -92,42 +92,35 @@ export async function registerRestaurant(
   );
   const { cid } = await platform.contentStore.put(metadata, { name: `restaurant-${input.name}.json` });
 
-  const client = await platform.db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  const id = await inTransaction(platform.db.pool, async (client) => {
     // Restaurant ids are franchise NFT ids: one allocator, above every id the chain already has.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('restaurant_id'))");
-    const { id } = onlyRow(
+    const allocated = onlyRow(
       await client.query<{ id: string }>(
         `SELECT (GREATEST((SELECT COALESCE(MAX(id), 0) FROM restaurant),
-                        (SELECT COALESCE(MAX(restaurant_id), 0) FROM franchise)) + 1)::text AS id`,
+                          (SELECT COALESCE(MAX(restaurant_id), 0) FROM franchise)) + 1)::text AS id`,
       ),
-    );
+    ).id;
     await client.query(
       `INSERT INTO restaurant (id, name, location, metadata_cid, created_by) VALUES ($1, $2, $3, $4, $5)`,
-      [id, input.name, input.location, cid, principal.userId],
+      [allocated, input.name, input.location, cid, principal.userId],
     );
     await client.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('register_franchise', $1, $2)`, [
-      `franchise:${id}`,
-      JSON.stringify({ restaurantId: id, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
+      `franchise:${allocated}`,
+      JSON.stringify({ restaurantId: allocated, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
     ]);
-    await client.query("COMMIT");
-    platform.chain.wake();
-    return {
-      id,
-      name: input.name,
-      location: input.location,
-      status: "registering",
-      owner: null,
-      fee_bps: null,
-      metadata_uri: `ipfs://${cid}`,
-    };
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  } finally {
-    client.release();
-  }
+    return allocated;
+  });
+  platform.chain.wake();
+  return {
+    id,
+    name: input.name,
+    location: input.location,
+    status: "registering",
+    owner: null,
+    fee_bps: null,
+    metadata_uri: `ipfs://${cid}`,
+  };
 }
 
 export async function listRestaurants(

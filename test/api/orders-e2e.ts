@@ -8,9 +8,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 
-import { keccak256, parseSignature, toHex, type Hex } from "viem";
+import { keccak256, toHex, type Hex } from "viem";
 
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
+import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../../lib/typed-data.ts";
 import { waitForMirror } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
 import { eventually, localAccount, startWriteStack, type WriteStack } from "../helpers/write-stack.ts";
@@ -196,58 +197,13 @@ describe("orders, payments and receipts end to end", () => {
       body: { restaurant_id: restaurantId, items: [{ id: hotPot, quantity: 1 }] },
     });
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
-    const quote = await stack.call<{
-      order: Record<string, string | number>;
-      quote: Hex;
-      permit: { domain: Record<string, string | number>; message: Record<string, string> };
-    }>("POST", `/api/v1/orders/${placed.body.id}/pay`, { token, body: { method: "token" } });
-    assert.equal(quote.status, 200, JSON.stringify(quote.body));
-    const { permit } = quote.body;
-    const signature = await wallet.signTypedData({
-      domain: {
-        name: String(permit.domain.name),
-        version: String(permit.domain.version),
-        chainId: Number(permit.domain.chainId),
-        verifyingContract: permit.domain.verifyingContract as Hex,
-      },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: {
-        owner: permit.message.owner as Hex,
-        spender: permit.message.spender as Hex,
-        value: BigInt(permit.message.value ?? 0),
-        nonce: BigInt(permit.message.nonce ?? 0),
-        deadline: BigInt(permit.message.deadline ?? 0),
-      },
+    const quote = await stack.call<TokenPaymentQuote>("POST", `/api/v1/orders/${placed.body.id}/pay`, {
+      token,
+      body: { method: "token" },
     });
-    const { v, r, s, yParity } = parseSignature(signature);
-    const o = quote.body.order;
+    assert.equal(quote.status, 200, JSON.stringify(quote.body));
     await stack.chain.contracts.orderSettlement.write.placeOrderWithPermit(
-      [
-        {
-          orderId: o.orderId as Hex,
-          restaurantId: BigInt(o.restaurantId ?? 0),
-          customer: o.customer as Hex,
-          token: o.token as Hex,
-          price: BigInt(o.price ?? 0),
-          discount: BigInt(o.discount ?? 0),
-          pointsRedeemed: BigInt(o.pointsRedeemed ?? 0),
-          reclaimAfter: Number(o.reclaimAfter),
-        },
-        quote.body.quote,
-        BigInt(permit.message.deadline ?? 0),
-        v === undefined ? yParity + 27 : Number(v),
-        r,
-        s,
-      ],
+      await placeOrderWithPermitArgs(wallet, quote.body),
       { account: wallet.address },
     );
     const settled = await eventually("the token order's fulfilment", async () => {
