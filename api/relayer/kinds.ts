@@ -16,6 +16,7 @@ import {
 import { HotPotError, classifyDatabaseError } from "../../lib/errors.ts";
 import type { Database } from "../../lib/db/client.ts";
 import type { Logger } from "../../lib/logger.ts";
+import type { TokenOrderMessage } from "../../lib/typed-data.ts";
 
 import { classifyRpcError, type Revert } from "./errors.ts";
 
@@ -120,16 +121,8 @@ interface CardRefund {
   refundRef: Hex;
 }
 
-export interface TokenOrderEntry {
-  orderId: Hex;
-  restaurantId: bigint;
-  customer: Address;
-  token: Address;
-  price: bigint;
-  discount: bigint;
-  pointsRedeemed: bigint;
-  reclaimAfter: number;
-}
+/** IOrderSettlement.TokenOrder, as quotes sign it. */
+export type TokenOrderEntry = TokenOrderMessage;
 
 interface FranchiseRegistration {
   restaurantId: bigint;

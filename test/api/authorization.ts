@@ -14,9 +14,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { keccak256, toHex, type Hex } from "viem";
+import { keccak256, toHex } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { createSiweMessage } from "viem/siwe";
 
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { waitForMirror } from "../helpers/devchain.ts";
@@ -165,24 +164,6 @@ async function throwawayItem(fx: Fixture): Promise<string> {
   return reply.body.id;
 }
 
-async function siweBody(stack: WriteStack, account: HDAccount): Promise<{ message: string; signature: Hex }> {
-  const nonce = await stack.call<{ nonce: string; domain: string; uri: string; chain_id: number; statement: string }>(
-    "GET",
-    `${API}/auth/nonce`,
-  );
-  const message = createSiweMessage({
-    address: account.address,
-    domain: nonce.body.domain,
-    uri: nonce.body.uri,
-    chainId: nonce.body.chain_id,
-    nonce: nonce.body.nonce,
-    statement: nonce.body.statement,
-    version: "1",
-    issuedAt: new Date(),
-  });
-  return { message, signature: await account.signMessage({ message }) };
-}
-
 async function menuItem(
   fx: Fixture,
   restaurantId: string,
@@ -223,7 +204,7 @@ const ROWS: readonly Row[] = [
     request: async (fx) => ({
       method: "POST",
       path: `${API}/auth/siwe`,
-      body: await siweBody(fx.stack, localAccount(ACCOUNT.stranger)),
+      body: await fx.stack.siweBody(localAccount(ACCOUNT.stranger)),
     }),
     verify: (_fx, _who, _request, reply, allowed) => {
       // Signing in never grants anything: a stranger's session carries no roles.

@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { pino } from "pino";
 import { Registry } from "prom-client";
+import type { Hex } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
@@ -53,6 +54,8 @@ export interface WriteStack {
     pathname: string,
     options?: Credentials & { body?: unknown; headers?: Record<string, string> },
   ): Promise<Reply<Body>>;
+  /** A signed SIWE message for a fresh nonce from the server (the body of POST /auth/siwe). */
+  siweBody(account: HDAccount): Promise<{ message: string; signature: Hex }>;
   /** Signs `account` in with SIWE; returns its token and user id. */
   signIn(account: HDAccount): Promise<{ token: string; userId: string }>;
   stop(): Promise<void>;
@@ -161,7 +164,7 @@ export async function startWriteStack(
     return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as Body };
   };
 
-  const signIn = async (account: HDAccount): Promise<{ token: string; userId: string }> => {
+  const siweBody = async (account: HDAccount): Promise<{ message: string; signature: Hex }> => {
     const nonce = await call<{ nonce: string; domain: string; uri: string; chain_id: number; statement: string }>(
       "GET",
       "/api/v1/auth/nonce",
@@ -176,15 +179,19 @@ export async function startWriteStack(
       version: "1",
       issuedAt: new Date(),
     });
+    return { message, signature: await account.signMessage({ message }) };
+  };
+
+  const signIn = async (account: HDAccount): Promise<{ token: string; userId: string }> => {
     const reply = await call<{ token: string; user: { id: string } }>("POST", "/api/v1/auth/siwe", {
-      body: { message, signature: await account.signMessage({ message }) },
+      body: await siweBody(account),
     });
     if (reply.status !== 200) throw new Error(`sign-in failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     return { token: reply.body.token, userId: reply.body.user.id };
   };
 
   const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
-  return { url, chain, db, parts, api, adminToken: admin.token, call, signIn, stop };
+  return { url, chain, db, parts, api, adminToken: admin.token, call, siweBody, signIn, stop };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
