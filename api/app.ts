@@ -24,6 +24,7 @@ import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } f
 import { orderRoutes } from "./orders/routes.ts";
 import { startTokenSettlement, type TokenSettlement } from "./payments/token-settlement.ts";
 import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
+import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
 import { restaurantRoutes } from "./restaurants/routes.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
@@ -58,6 +59,8 @@ export interface WriteSide {
   /** Routes of other modules (sign-in, API keys) served beside orders and restaurants. */
   readonly routes: readonly Route[];
   readonly rateLimits?: RateLimits;
+  /** The KYC workflow, for GraphQL (its REST routes are among `routes`). */
+  readonly kyc?: KycService;
   /** How often escrowed token orders are looked for (they are also looked for on every indexed batch). */
   readonly tokenSettlementIntervalMs?: number;
 }
@@ -109,7 +112,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     write:
       context.write === undefined
         ? undefined
-        : { platform: context.write.platform, authenticate: context.write.authenticate },
+        : { platform: context.write.platform, authenticate: context.write.authenticate, kyc: context.write.kyc },
   });
   const health: HealthSources = {
     db,

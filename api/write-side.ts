@@ -13,9 +13,16 @@ import { createStripeClient, type StripeSettings } from "../lib/card-processor/c
 import { startCardProcessor, type CardProcessor } from "../lib/card-processor/server.ts";
 import type { Deployment } from "../lib/chain/deployment.ts";
 import type { Database } from "../lib/db/client.ts";
+import type { Keyring } from "../lib/crypto/index.ts";
 import type { ContentStore } from "../lib/ipfs/index.ts";
 import type { WriteSide } from "./app.ts";
 import { createAuth, type Auth, type AuthOptions } from "./auth/index.ts";
+import { kycRoutes } from "./kyc/routes.ts";
+import { manualReview, type KycProvider } from "./kyc/providers.ts";
+import { createKycService, type KycService } from "./kyc/service.ts";
+import { createAccessLog, type AccessLog } from "./people/access-log.ts";
+import { peopleRoutes } from "./people/routes.ts";
+import { createPersonVault, type PersonVault } from "./people/vault.ts";
 import type { Platform } from "./platform.ts";
 import {
   createRelayer,
@@ -25,6 +32,7 @@ import {
   type RelayerOptions,
 } from "./relayer/index.ts";
 import type { RateLimits } from "./rest/index.ts";
+import type { Route } from "./rest/route.ts";
 
 export interface WriteSideOptions {
   readonly db: Database;
@@ -45,6 +53,10 @@ export interface WriteSideOptions {
   /** The stable token token orders are paid in; default: the deployment's TestGEL. */
   readonly paymentToken?: Address;
   readonly rateLimits?: RateLimits;
+  /** Personal data: the master keys and the blind-index key (see lib/crypto). */
+  readonly people: { readonly keyring: Keyring; readonly blindIndexKey: Uint8Array };
+  /** Who verifies identities; default manual review by KYC officers. */
+  readonly kycProvider?: KycProvider;
 }
 
 export interface WriteSideParts {
@@ -52,11 +64,24 @@ export interface WriteSideParts {
   readonly platform: Platform;
   readonly auth: Auth;
   readonly relayer: Relayer;
+  readonly vault: PersonVault;
+  readonly accessLog: AccessLog;
+  readonly kyc: KycService;
   /** The local card processor, when no Stripe account is configured. */
   readonly cardProcessor: CardProcessor | undefined;
   /** Starts the relayer (takes its sender lock, recovers stored transactions). */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Sign-in, KYC and personal-data routes, in the order the OpenAPI document lists them. */
+export function accountRoutes(services: {
+  readonly authRoutes: readonly Route[];
+  readonly kyc: KycService;
+  readonly vault: PersonVault;
+  readonly accessLog: AccessLog;
+}): Route[] {
+  return [...services.authRoutes, ...kycRoutes(services.kyc), ...peopleRoutes(services.vault, services.accessLog)];
 }
 
 function addressOf(deployment: Deployment, name: string): Address {
@@ -104,11 +129,28 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
         paymentToken: options.paymentToken ?? addressOf(deployment, "TestGEL"),
       },
     };
+    const accessLog = createAccessLog(db.pool);
+    const vault = createPersonVault({
+      db: db.pool,
+      keyring: options.people.keyring,
+      blindIndexKey: options.people.blindIndexKey,
+      accessLog,
+    });
+    const kyc = createKycService({ platform, vault, provider: options.kycProvider ?? manualReview });
     return {
-      write: { platform, authenticate: auth.authenticate, routes: auth.routes, rateLimits: options.rateLimits },
+      write: {
+        platform,
+        authenticate: auth.authenticate,
+        routes: accountRoutes({ authRoutes: auth.routes, kyc, vault, accessLog }),
+        rateLimits: options.rateLimits,
+        kyc,
+      },
       platform,
       auth,
       relayer,
+      vault,
+      accessLog,
+      kyc,
       cardProcessor,
       start: () => relayer.start(),
       async stop(): Promise<void> {

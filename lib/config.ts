@@ -39,6 +39,8 @@ export interface Config {
   readonly relayer: {
     readonly settlerKey: `0x${string}` | undefined;
     readonly franchiseAdminKey: `0x${string}` | undefined;
+    /** KycRegistry's KYC officer: attestations of approved KYC cases (local default: account #4). */
+    readonly kycOfficerKey: `0x${string}` | undefined;
   };
   /** Port of the local card processor that stands in for Stripe when STRIPE_SECRET_KEY is unset. */
   readonly cardProcessorPort: number;
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     relayer: {
       settlerKey: privateKey(env, "RELAYER_PRIVATE_KEY"),
       franchiseAdminKey: privateKey(env, "FRANCHISE_ADMIN_PRIVATE_KEY"),
+      kycOfficerKey: privateKey(env, "KYC_OFFICER_PRIVATE_KEY"),
     },
     cardProcessorPort: integer(env, "CARD_PROCESSOR_PORT", 12_111, 1, 65_535),
     paymentToken: address(env, "PAYMENT_TOKEN_ADDRESS"),

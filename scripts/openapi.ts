@@ -14,6 +14,7 @@ import { stringify } from "yaml";
 
 import { API_VERSION, apiRoutes } from "../api/app.ts";
 import { authRoutes, type AuthRouteServices } from "../api/auth/routes.ts";
+import { accountRoutes } from "../api/write-side.ts";
 import type { Platform } from "../api/platform.ts";
 import { openApiDocument, type OpenApiDocument } from "../api/rest/openapi.ts";
 import type { Route } from "../api/rest/route.ts";
@@ -47,7 +48,15 @@ export function describedRoutes(): Route[] {
     apiKeys: unavailable("apiKeys"),
     access: unavailable("access"),
   };
-  return apiRoutes({ platform: unavailable<Platform>("platform"), routes: authRoutes(services) });
+  return apiRoutes({
+    platform: unavailable<Platform>("platform"),
+    routes: accountRoutes({
+      authRoutes: authRoutes(services),
+      kyc: unavailable("kyc"),
+      vault: unavailable("vault"),
+      accessLog: unavailable("accessLog"),
+    }),
+  });
 }
 
 export function describedDocument(): OpenApiDocument {

@@ -33,6 +33,7 @@ import {
 } from "../lib/devchain/chain-state.ts";
 import { deployLocal } from "../lib/devchain/deploy-local.ts";
 import { startHardhatNode, type HardhatNode } from "../lib/devchain/hardhat-node.ts";
+import { blindIndexKeyFromEnv, ensureLocalKeys, keyringFromEnv } from "../lib/crypto/index.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { createContentStore, LocalContentStore } from "../lib/ipfs/index.ts";
 import { createLogger } from "../lib/logger.ts";
@@ -145,7 +146,7 @@ const HARDHAT_MNEMONIC = "test test test test test test test test test test test
 
 /** The relayer's signers: from the environment, or Hardhat's settler and franchise admin on the local chain. */
 function relayerAccounts(localChain: boolean): RelayerAccounts {
-  const { settlerKey, franchiseAdminKey } = config.relayer;
+  const { settlerKey, franchiseAdminKey, kycOfficerKey } = config.relayer;
   if (settlerKey === undefined && !localChain) {
     throw new ConfigError("RELAYER_PRIVATE_KEY must be set when RPC_URL names a chain: the settler's key");
   }
@@ -156,9 +157,16 @@ function relayerAccounts(localChain: boolean): RelayerAccounts {
         ? local(LOCAL_ACCOUNTS.franchiseAdmin)
         : undefined
       : privateKeyToAccount(franchiseAdminKey);
+  const kycOfficer =
+    kycOfficerKey === undefined
+      ? localChain
+        ? local(LOCAL_ACCOUNTS.kycOfficer)
+        : undefined
+      : privateKeyToAccount(kycOfficerKey);
   return {
     settler: settlerKey === undefined ? local(LOCAL_ACCOUNTS.settler) : privateKeyToAccount(settlerKey),
     ...(franchiseAdmin === undefined ? {} : { franchiseAdmin }),
+    ...(kycOfficer === undefined ? {} : { kycOfficer }),
   };
 }
 
@@ -206,6 +214,13 @@ try {
   indexer.done.catch(() => void stop(1));
 
   const contentStore = createContentStore({ dataDir: config.dataDir });
+  // Personal-data keys: from the environment, else generated once into DATA_DIR/keys and reused.
+  const localKeys = await ensureLocalKeys({ dataDir: config.dataDir });
+  Object.assign(process.env, localKeys.env);
+  if (localKeys.created.length > 0)
+    say(`Generated ${localKeys.created.join(", ")} in ${localKeys.directory} (back it up with the data)`);
+  const blindIndexKey = blindIndexKeyFromEnv();
+  if (blindIndexKey === undefined) throw new ConfigError("BLIND_INDEX_KEY must be set");
   const localChain = node !== undefined;
   const stripe = stripeSettingsFromEnv();
   const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -234,6 +249,7 @@ try {
     },
     paymentToken: config.paymentToken,
     rateLimits: config.rateLimits,
+    people: { keyring: keyringFromEnv(), blindIndexKey },
   });
   await writeSide.start();
   api = createApiApp({

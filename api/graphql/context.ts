@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 
 import type { Database } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
+import type { KycService } from "../kyc/service.ts";
 import type { Platform } from "../platform.ts";
 import type { Authenticator } from "../rest/index.ts";
 import type { IndexPubSub } from "../notifications.ts";
@@ -26,7 +27,7 @@ export interface GraphQLServices {
   readonly logger: Logger;
   readonly pubSub: IndexPubSub;
   /** Mutations and write-side queries; absent on a read-only server. */
-  readonly write?: { readonly platform: Platform; readonly authenticate: Authenticator };
+  readonly write?: { readonly platform: Platform; readonly authenticate: Authenticator; readonly kyc?: KycService };
 }
 
 export interface GraphQLContext extends GraphQLServices {

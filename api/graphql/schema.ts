@@ -5,6 +5,7 @@ import * as accounts from "./accounts.ts";
 import type { GraphQLContext } from "./context.ts";
 import * as events from "./events.ts";
 import * as kyc from "./kyc.ts";
+import * as kycCases from "./kyc-cases.ts";
 import * as meta from "./meta.ts";
 import * as orders from "./orders.ts";
 import * as pagination from "./pagination.ts";
@@ -25,7 +26,20 @@ const roots = /* GraphQL */ `
   type Subscription
 `;
 
-const modules = [scalars, pagination, meta, accounts, orders, restaurants, kyc, tokens, events, platform, writes];
+const modules = [
+  scalars,
+  pagination,
+  meta,
+  accounts,
+  orders,
+  restaurants,
+  kyc,
+  tokens,
+  events,
+  platform,
+  writes,
+  kycCases,
+];
 
 export const typeDefs: string[] = [roots, ...modules.map((module) => module.typeDefs)];
 

@@ -146,7 +146,7 @@ function graphqlError(error: unknown): unknown {
   return error;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new GraphQLError("invalid input", {
@@ -162,7 +162,7 @@ interface Caller {
   readonly principal: Principal;
 }
 
-async function caller(context: GraphQLContext, needsPerson = false): Promise<Caller> {
+export async function caller(context: GraphQLContext, needsPerson = false): Promise<Caller> {
   if (context.write === undefined) {
     throw new GraphQLError("this server does not accept changes", { extensions: { code: "FORBIDDEN" } });
   }
@@ -177,7 +177,7 @@ async function caller(context: GraphQLContext, needsPerson = false): Promise<Cal
 }
 
 /** Runs a resolver body, turning API errors into GraphQL errors with codes. */
-async function run<T>(body: () => Promise<T>): Promise<T> {
+export async function run<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {

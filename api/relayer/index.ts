@@ -60,6 +60,8 @@ export { OUTBOX_KINDS } from "./kinds.ts";
 export interface RelayerAccounts {
   readonly settler: LocalAccount;
   readonly franchiseAdmin?: LocalAccount;
+  /** KYC_OFFICER_ROLE on KycRegistry: attestations and revocations of approved KYC cases. */
+  readonly kycOfficer?: LocalAccount;
 }
 
 export interface RelayerOptions {
@@ -244,10 +246,12 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   const contracts: Record<TargetContract, { address: Address; abi: Abi }> = {
     OrderSettlement: contractNamed(parameters.deployment, "OrderSettlement"),
     FranchiseNFT: contractNamed(parameters.deployment, "FranchiseNFT"),
+    KycRegistry: contractNamed(parameters.deployment, "KycRegistry"),
   };
   const callAbi: Record<TargetContract, Abi> = {
     OrderSettlement: withAllErrors(contracts.OrderSettlement.abi, parameters.deployment),
     FranchiseNFT: withAllErrors(contracts.FranchiseNFT.abi, parameters.deployment),
+    KycRegistry: withAllErrors(contracts.KycRegistry.abi, parameters.deployment),
   };
   const context: KindContext = { db, client, contracts, logger };
 
@@ -698,6 +702,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       ...(parameters.accounts.franchiseAdmin === undefined
         ? {}
         : { franchiseAdmin: parameters.accounts.franchiseAdmin.address }),
+      ...(parameters.accounts.kycOfficer === undefined ? {} : { kycOfficer: parameters.accounts.kycOfficer.address }),
     },
 
     async start(): Promise<void> {

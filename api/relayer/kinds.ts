@@ -21,8 +21,8 @@ import type { TokenOrderMessage } from "../../lib/typed-data.ts";
 import { classifyRpcError, type Revert } from "./errors.ts";
 
 /** Who signs a kind's transactions (see RelayerAccounts). */
-export type SignerRole = "settler" | "franchiseAdmin";
-export type TargetContract = "OrderSettlement" | "FranchiseNFT";
+export type SignerRole = "settler" | "franchiseAdmin" | "kycOfficer";
+export type TargetContract = "OrderSettlement" | "FranchiseNFT" | "KycRegistry";
 
 /** What the kinds may look at: the database (mirror), the chain, the deployed contracts. */
 export interface KindContext {
@@ -283,6 +283,40 @@ const registerFranchise: OutboxKind<FranchiseRegistration> = {
     revert.name === "ERC721InvalidSender" ? "restaurant id already registered on chain" : undefined,
 };
 
+interface Attestation {
+  account: Address;
+  level: number;
+  expiresAt: bigint;
+  evidenceHash: Hex;
+}
+
+/** An approved KYC case: attest(account, level, expiresAt, evidenceHash). Re-attesting replaces. */
+const kycAttest: OutboxKind<Attestation> = {
+  role: "kycOfficer",
+  contract: "KycRegistry",
+  batch: false,
+  parse: (payload) => ({
+    account: address(payload, "account"),
+    level: Number(uint(payload, "level", 8)),
+    expiresAt: uint(payload, "expiresAt", 64),
+    evidenceHash: bytes32(payload, "evidenceHash"),
+  }),
+  call: ([entry]) => ({
+    functionName: "attest",
+    args: [entry?.account, entry?.level, entry?.expiresAt, entry?.evidenceHash],
+  }),
+};
+
+/** A revoked KYC case: revoke(account, reasonHash). Revoking what is not attested is already done. */
+const kycRevoke: OutboxKind<{ account: Address; reasonHash: Hex }> = {
+  role: "kycOfficer",
+  contract: "KycRegistry",
+  batch: false,
+  parse: (payload) => ({ account: address(payload, "account"), reasonHash: bytes32(payload, "reasonHash") }),
+  call: ([entry]) => ({ functionName: "revoke", args: [entry?.account, entry?.reasonHash] }),
+  alreadyDone: (revert) => (revert.name === "KycRegistryNotAttested" ? "nothing attested to revoke" : undefined),
+};
+
 function erase<P>(kind: OutboxKind<P>): OutboxKind<unknown> {
   // Method parameters are bivariant: a kind of any payload type is a kind of unknown.
   return kind;
@@ -294,6 +328,8 @@ export const OUTBOX_KINDS: ReadonlyMap<string, OutboxKind<unknown>> = new Map([
   ["record_card_refund", erase(recordCardRefund)],
   ["fulfill_token", erase(fulfillToken)],
   ["refund_token", erase(refundToken)],
+  ["kyc_attest", erase(kycAttest)],
+  ["kyc_revoke", erase(kycRevoke)],
   ["register_franchise", erase(registerFranchise)],
 ]);
 

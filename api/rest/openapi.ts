@@ -51,7 +51,10 @@ function operationOf(route: Route): ZodOpenApiOperationObject {
     responses[status] =
       response.schema === undefined
         ? { description: response.description }
-        : { description: response.description, content: { "application/json": { schema: response.schema } } };
+        : {
+            description: response.description,
+            content: { [response.mediaType ?? "application/json"]: { schema: response.schema } },
+          };
   }
   // 401 everywhere: a credential that is sent is checked, on public operations too.
   const errors = new Set([
@@ -59,7 +62,9 @@ function operationOf(route: Route): ZodOpenApiOperationObject {
     401,
     429,
     500,
-    ...(route.body === undefined ? [] : [413, 415]),
+    ...(route.body === undefined && route.streamedBody === undefined ? [] : [413, 415]),
+    // A point-of-sale key on an operation for people is refused.
+    ...(route.access === "user" ? [403] : []),
     ...(route.errors ?? []),
   ]);
   for (const status of [...errors].sort()) {
@@ -84,9 +89,17 @@ function operationOf(route: Route): ZodOpenApiOperationObject {
             ...(route.query ? { query: route.query } : {}),
           },
         }),
-    ...(route.body === undefined
-      ? {}
-      : { requestBody: { required: true, content: { "application/json": { schema: route.body } } } }),
+    ...(route.body !== undefined
+      ? { requestBody: { required: true, content: { "application/json": { schema: route.body } } } }
+      : route.streamedBody !== undefined
+        ? {
+            requestBody: {
+              required: true,
+              description: route.streamedBody.description,
+              content: { [route.streamedBody.mediaType]: { schema: route.streamedBody.schema } },
+            },
+          }
+        : {}),
     responses,
   };
 }

@@ -43,6 +43,8 @@ export interface RouteInput<A extends Access, P, Q, B> {
 export interface RouteResponse {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** For bodies that are not JSON (a document's bytes); default application/json. */
+  readonly mediaType?: string;
 }
 
 export interface Route<
@@ -62,6 +64,11 @@ export interface Route<
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /**
+   * A body the handler reads itself (multipart uploads), described for the OpenAPI document only:
+   * its media type and the schema of its parts.
+   */
+  readonly streamedBody?: { readonly mediaType: string; readonly schema: z.ZodType; readonly description: string };
   /** Success responses; the error responses every operation shares are added by the document. */
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /** Error statuses this operation can answer besides 400/401/429/500 (e.g. 403, 404, 409). */
@@ -129,6 +136,7 @@ export function routerFor(routes: readonly Route[]): Router {
           const reply = await route.handle({ params, query, body, principal, request });
           for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
           if (reply.body === undefined) response.status(reply.status).end();
+          else if (reply.body instanceof Uint8Array) response.status(reply.status).send(Buffer.from(reply.body));
           else response.status(reply.status).json(reply.body);
         } catch (error) {
           next(error);

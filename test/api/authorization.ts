@@ -187,7 +187,84 @@ async function keyWorks(fx: Fixture, key: string): Promise<number> {
 const RESTAURANT_MANAGERS_A: readonly PrincipalName[] = ["franchiseeA", "admin"];
 const RESTAURANT_ACTORS_A: readonly PrincipalName[] = ["franchiseeA", "admin", "keyA"];
 
+const NO_CASE = "00000000-0000-4000-8000-00000000c0de";
+const KYC_REVIEWERS: readonly PrincipalName[] = ["kycOfficer", "admin"];
+
 const ROWS: readonly Row[] = [
+  {
+    operationId: "getKycStatus",
+    scenario: "people see their own KYC status",
+    allow: PEOPLE,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/kyc/status` }),
+  },
+  {
+    operationId: "submitKyc",
+    scenario: "people submit (a JSON body is refused as not multipart)",
+    allow: PEOPLE,
+    ok: 415,
+    request: () => ({ method: "POST", path: `${API}/kyc/submissions`, body: { full_name: "x" } }),
+  },
+  {
+    operationId: "listKycQueue",
+    scenario: "the review queue",
+    allow: KYC_REVIEWERS,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/kyc/cases` }),
+  },
+  {
+    operationId: "openKycCase",
+    scenario: "opening a case (none with this id)",
+    allow: KYC_REVIEWERS,
+    ok: 404,
+    request: () => ({ method: "POST", path: `${API}/kyc/cases/${NO_CASE}/open`, body: { reason: "matrix check" } }),
+  },
+  {
+    operationId: "getKycDocument",
+    scenario: "reading a document (none with this id)",
+    allow: KYC_REVIEWERS,
+    ok: 404,
+    request: () => ({ method: "GET", path: `${API}/kyc/cases/${NO_CASE}/documents/${NO_CASE}?reason=matrix+check` }),
+  },
+  {
+    operationId: "decideKycCase",
+    scenario: "deciding a case (none with this id)",
+    allow: KYC_REVIEWERS,
+    ok: 404,
+    request: () => ({
+      method: "POST",
+      path: `${API}/kyc/cases/${NO_CASE}/decision`,
+      body: { approve: true, reason: "matrix check" },
+    }),
+  },
+  {
+    operationId: "revokeKycCase",
+    scenario: "revoking a case (none with this id)",
+    allow: KYC_REVIEWERS,
+    ok: 404,
+    request: () => ({ method: "POST", path: `${API}/kyc/cases/${NO_CASE}/revoke`, body: { reason: "matrix check" } }),
+  },
+  {
+    operationId: "erasePerson",
+    scenario: "erasing someone else (nobody with this id): admins only",
+    allow: ["admin"],
+    ok: 404,
+    request: () => ({ method: "DELETE", path: `${API}/people/${NO_CASE}?reason=matrix+check` }),
+  },
+  {
+    operationId: "listAccessLog",
+    scenario: "the access log",
+    allow: ["auditor", "admin"],
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/audit/access-log` }),
+  },
+  {
+    operationId: "verifyAccessLog",
+    scenario: "verifying the access log",
+    allow: ["auditor", "admin"],
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/audit/access-log/verify` }),
+  },
   // --- auth ------------------------------------------------------------------------------------
   {
     operationId: "getSiweNonce",

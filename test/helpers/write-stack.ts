@@ -3,6 +3,7 @@
  * a fresh Postgres database, the indexer, the relayer, the local card processor (real Stripe SDK
  * on the wire) and the API on a loopback port, built by the same createWriteSide as `npm start`.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import type { RateLimits } from "../../api/rest/index.ts";
 import { createWriteSide, type WriteSideParts } from "../../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { readDeployment } from "../../lib/chain/deployment.ts";
+import { keyringFromEnv } from "../../lib/crypto/index.ts";
 import { LocalContentStore } from "../../lib/ipfs/index.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { freePort, indexerFor, startDevChain, type DevChain } from "./devchain.ts";
@@ -49,6 +51,8 @@ export interface WriteStack {
   readonly api: ApiApp;
   /** An admin's token (Hardhat account #0, signed in with SIWE). */
   readonly adminToken: string;
+  /** Where the local IPFS store keeps its blocks. */
+  readonly ipfsDir: string;
   call<Body = Record<string, unknown>>(
     method: string,
     pathname: string,
@@ -62,13 +66,30 @@ export interface WriteStack {
 }
 
 export async function startWriteStack(
-  options: { rateLimits?: RateLimits; relayer?: Partial<RelayerOptions>; hooks?: RelayerHooks } = {},
+  options: {
+    rateLimits?: RateLimits;
+    relayer?: Partial<RelayerOptions>;
+    hooks?: RelayerHooks;
+    /** Collect every log line (level debug) here, e.g. to search them for personal data. */
+    logs?: string[];
+  } = {},
 ): Promise<WriteStack> {
   const chain = await startDevChain();
   const db = await createTestDatabase();
   const indexer = indexerFor(chain, db);
   const ipfsDir = await mkdtemp(path.join(tmpdir(), "hotpot-ipfs-"));
-  const logger = pino({ level: process.env.API_TEST_LOG ?? "silent" });
+  const { logs } = options;
+  const logger =
+    logs === undefined
+      ? pino({ level: process.env.API_TEST_LOG ?? "silent" })
+      : pino(
+          { level: "debug" },
+          {
+            write: (line: string) => {
+              logs.push(line);
+            },
+          },
+        );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const registry = new Registry();
@@ -110,11 +131,16 @@ export async function startWriteStack(
         accounts: {
           settler: localAccount(LOCAL_ACCOUNTS.settler),
           franchiseAdmin: localAccount(LOCAL_ACCOUNTS.franchiseAdmin),
+          kycOfficer: localAccount(LOCAL_ACCOUNTS.kycOfficer),
         },
         options: { pollIntervalMs: 100, notReadyDelayMs: 200, backoffBaseMs: 100, ...options.relayer },
         hooks: options.hooks,
       },
       localCardProcessor: { webhookUrl: `${url}/api/v1/webhooks/stripe` },
+      people: {
+        keyring: keyringFromEnv({ ENCRYPTION_KEY: randomBytes(32).toString("base64") }),
+        blindIndexKey: randomBytes(32),
+      },
       rateLimits: options.rateLimits,
     });
     await parts.start();
@@ -191,7 +217,7 @@ export async function startWriteStack(
   };
 
   const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
-  return { url, chain, db, parts, api, adminToken: admin.token, call, siweBody, signIn, stop };
+  return { url, chain, db, parts, api, adminToken: admin.token, ipfsDir, call, siweBody, signIn, stop };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
