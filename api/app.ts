@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import cors from "cors";
-import express from "express";
+import express, { type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -26,6 +26,7 @@ import { startTokenSettlement, type TokenSettlement } from "./payments/token-set
 import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
 import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
+import { TWITCH_WEBHOOK_PATH } from "./streams/index.ts";
 import { restaurantRoutes } from "./restaurants/routes.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
 import { API_PREFIX } from "./rest/openapi.ts";
@@ -59,6 +60,8 @@ export interface WriteSide {
   /** Routes of other modules (sign-in, API keys) served beside orders and restaurants. */
   readonly routes: readonly Route[];
   readonly rateLimits?: RateLimits;
+  /** Twitch's EventSub endpoint (raw body), when Twitch is configured. */
+  readonly twitchWebhook?: readonly RequestHandler[];
   /** The KYC workflow, for GraphQL (its REST routes are among `routes`). */
   readonly kyc?: KycService;
   /** How often escrowed token orders are looked for (they are also looked for on every indexed batch). */
@@ -148,6 +151,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     app.use(["/api", "/docs"], helmet());
     app.use(API_PREFIX, restCors);
     app.post(`${API_PREFIX}${STRIPE_WEBHOOK_PATH}`, ...stripeWebhook(write.platform));
+    if (write.twitchWebhook !== undefined) app.post(`${API_PREFIX}${TWITCH_WEBHOOK_PATH}`, ...write.twitchWebhook);
     app.use(API_PREFIX, rest.router);
     app.get("/docs/swagger-initializer.js", (_request, response) => {
       response.type("application/javascript").send(SWAGGER_INITIALIZER);

@@ -32,6 +32,9 @@ import {
   type RelayerOptions,
 } from "./relayer/index.ts";
 import type { RateLimits } from "./rest/index.ts";
+import { startStreaming, type Streaming, type StreamingConfig } from "./streams/index.ts";
+import { streamRoutes } from "./streams/routes.ts";
+import type { StreamService } from "./streams/service.ts";
 import type { Route } from "./rest/route.ts";
 
 export interface WriteSideOptions {
@@ -57,6 +60,8 @@ export interface WriteSideOptions {
   readonly people: { readonly keyring: Keyring; readonly blindIndexKey: Uint8Array };
   /** Who verifies identities; default manual review by KYC officers. */
   readonly kycProvider?: KycProvider;
+  /** Kitchen streams: providers, the local media server, and where it keeps its state. */
+  readonly streaming: { readonly config: StreamingConfig; readonly dataDir: string };
 }
 
 export interface WriteSideParts {
@@ -67,6 +72,7 @@ export interface WriteSideParts {
   readonly vault: PersonVault;
   readonly accessLog: AccessLog;
   readonly kyc: KycService;
+  readonly streaming: Streaming;
   /** The local card processor, when no Stripe account is configured. */
   readonly cardProcessor: CardProcessor | undefined;
   /** Starts the relayer (takes its sender lock, recovers stored transactions). */
@@ -74,14 +80,20 @@ export interface WriteSideParts {
   stop(): Promise<void>;
 }
 
-/** Sign-in, KYC and personal-data routes, in the order the OpenAPI document lists them. */
+/** Sign-in, KYC, personal-data and kitchen-stream routes, in the order the OpenAPI document lists them. */
 export function accountRoutes(services: {
   readonly authRoutes: readonly Route[];
   readonly kyc: KycService;
   readonly vault: PersonVault;
   readonly accessLog: AccessLog;
+  readonly streams: StreamService;
 }): Route[] {
-  return [...services.authRoutes, ...kycRoutes(services.kyc), ...peopleRoutes(services.vault, services.accessLog)];
+  return [
+    ...services.authRoutes,
+    ...kycRoutes(services.kyc),
+    ...peopleRoutes(services.vault, services.accessLog),
+    ...streamRoutes(services.streams),
+  ];
 }
 
 function addressOf(deployment: Deployment, name: string): Address {
@@ -137,11 +149,20 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
       accessLog,
     });
     const kyc = createKycService({ platform, vault, provider: options.kycProvider ?? manualReview });
+    const streaming = await startStreaming({
+      db,
+      logger: logger.child({ part: "streams" }),
+      registry: options.registry,
+      access: auth.access,
+      config: options.streaming.config,
+      dataDir: options.streaming.dataDir,
+    });
     return {
       write: {
         platform,
         authenticate: auth.authenticate,
-        routes: accountRoutes({ authRoutes: auth.routes, kyc, vault, accessLog }),
+        routes: accountRoutes({ authRoutes: auth.routes, kyc, vault, accessLog, streams: streaming.service }),
+        twitchWebhook: streaming.twitchWebhook,
         rateLimits: options.rateLimits,
         kyc,
       },
@@ -151,9 +172,11 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
       vault,
       accessLog,
       kyc,
+      streaming,
       cardProcessor,
       start: () => relayer.start(),
       async stop(): Promise<void> {
+        await streaming.close();
         await relayer.stop();
         await cardProcessor?.stop();
       },

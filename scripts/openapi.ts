@@ -55,6 +55,7 @@ export function describedRoutes(): Route[] {
       kyc: unavailable("kyc"),
       vault: unavailable("vault"),
       accessLog: unavailable("accessLog"),
+      streams: unavailable("streams"),
     }),
   });
 }

@@ -14,6 +14,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { createApiApp, type ApiApp } from "../api/app.ts";
 import { authSettingsFromEnv } from "../api/auth/config.ts";
 import type { RelayerAccounts } from "../api/relayer/index.ts";
+import { streamingConfig } from "../api/streams/index.ts";
 import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
 import { stripeSettingsFromEnv } from "../lib/card-processor/client.ts";
@@ -250,6 +251,7 @@ try {
     paymentToken: config.paymentToken,
     rateLimits: config.rateLimits,
     people: { keyring: keyringFromEnv(), blindIndexKey },
+    streaming: { config: streamingConfig(), dataDir: config.dataDir },
   });
   await writeSide.start();
   api = createApiApp({

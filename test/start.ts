@@ -29,7 +29,9 @@ describe("npm start: the whole stack in one command", () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "hotpot-start-"));
     // Running as root, the embedded Postgres runs as the postgres user, which must reach its data.
     await chmod(dataDir, 0o755);
-    const [port, rpcPort, pgPort, cardPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [port, rpcPort, pgPort, cardPort, rtmpPort, flvPort] = await Promise.all(
+      Array.from({ length: 6 }, () => freePort()),
+    );
     api = `http://127.0.0.1:${port}`;
     rpc = `http://127.0.0.1:${rpcPort}`;
     // No DATABASE_URL: the embedded Postgres, as on a fresh machine.
@@ -39,6 +41,8 @@ describe("npm start: the whole stack in one command", () => {
       RPC_PORT: String(rpcPort),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       CARD_PROCESSOR_PORT: String(cardPort),
+      STREAM_RTMP_PORT: String(rtmpPort),
+      STREAM_HTTP_PORT: String(flvPort),
     };
     delete env.DATABASE_URL;
     delete env.RPC_URL;

@@ -6,6 +6,7 @@ import type { GraphQLContext } from "./context.ts";
 import * as events from "./events.ts";
 import * as kyc from "./kyc.ts";
 import * as kycCases from "./kyc-cases.ts";
+import * as streams from "./streams.ts";
 import * as meta from "./meta.ts";
 import * as orders from "./orders.ts";
 import * as pagination from "./pagination.ts";
@@ -39,6 +40,7 @@ const modules = [
   platform,
   writes,
   kycCases,
+  streams,
 ];
 
 export const typeDefs: string[] = [roots, ...modules.map((module) => module.typeDefs)];

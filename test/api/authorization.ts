@@ -192,6 +192,41 @@ const KYC_REVIEWERS: readonly PrincipalName[] = ["kycOfficer", "admin"];
 
 const ROWS: readonly Row[] = [
   {
+    operationId: "startKitchenStream",
+    scenario: "restaurant A's kitchen stream starts (its owner, admins)",
+    allow: RESTAURANT_MANAGERS_A,
+    ok: 200,
+    request: (fx) => ({ method: "POST", path: `${API}/restaurants/${fx.restaurantA}/stream/start`, body: {} }),
+  },
+  {
+    operationId: "stopKitchenStream",
+    scenario: "restaurant A's kitchen stream stops (its owner, admins)",
+    allow: RESTAURANT_MANAGERS_A,
+    ok: 200,
+    request: (fx) => ({ method: "POST", path: `${API}/restaurants/${fx.restaurantA}/stream/stop` }),
+  },
+  {
+    operationId: "getKitchenStream",
+    scenario: "anyone sees a restaurant's stream",
+    allow: EVERYONE,
+    ok: 200,
+    request: (fx) => ({ method: "GET", path: `${API}/restaurants/${fx.restaurantA}/stream` }),
+  },
+  {
+    operationId: "listLiveKitchenStreams",
+    scenario: "anyone lists live kitchens",
+    allow: EVERYONE,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/streams/live` }),
+  },
+  {
+    operationId: "kitchenStreamHours",
+    scenario: "anyone reads the streamed hours",
+    allow: EVERYONE,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/streams/hours` }),
+  },
+  {
     operationId: "getKycStatus",
     scenario: "people see their own KYC status",
     allow: PEOPLE,

@@ -18,6 +18,7 @@ import { createSiweMessage } from "viem/siwe";
 import { createApiApp, type ApiApp } from "../../api/app.ts";
 import type { RelayerHooks, RelayerOptions } from "../../api/relayer/index.ts";
 import type { RateLimits } from "../../api/rest/index.ts";
+import { streamingConfig } from "../../api/streams/index.ts";
 import { createWriteSide, type WriteSideParts } from "../../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { readDeployment } from "../../lib/chain/deployment.ts";
@@ -137,6 +138,8 @@ export async function startWriteStack(
         hooks: options.hooks,
       },
       localCardProcessor: { webhookUrl: `${url}/api/v1/webhooks/stripe` },
+      // Stream routes and service without a media server (test/streams runs one on its own ports).
+      streaming: { config: streamingConfig({ STREAM_MEDIA_SERVER: "off" }), dataDir: ipfsDir },
       people: {
         keyring: keyringFromEnv({ ENCRYPTION_KEY: randomBytes(32).toString("base64") }),
         blindIndexKey: randomBytes(32),
