@@ -16,6 +16,7 @@ import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
 import { createApiApp, type ApiApp } from "../../api/app.ts";
+import type { KycProvider } from "../../api/kyc/providers.ts";
 import type { RelayerHooks, RelayerOptions } from "../../api/relayer/index.ts";
 import type { RateLimits } from "../../api/rest/index.ts";
 import { streamingConfig } from "../../api/streams/index.ts";
@@ -73,6 +74,8 @@ export async function startWriteStack(
     hooks?: RelayerHooks;
     /** Collect every log line (level debug) here, e.g. to search them for personal data. */
     logs?: string[];
+    /** Who verifies identities (default manual review), e.g. Onfido against its local fake. */
+    kycProvider?: KycProvider;
   } = {},
 ): Promise<WriteStack> {
   const chain = await startDevChain();
@@ -145,6 +148,7 @@ export async function startWriteStack(
         blindIndexKey: randomBytes(32),
       },
       rateLimits: options.rateLimits,
+      kycProvider: options.kycProvider,
     });
     await parts.start();
     api = createApiApp({
