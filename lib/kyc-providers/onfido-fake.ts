@@ -218,12 +218,13 @@ export async function startOnfidoFake(options: OnfidoFakeOptions): Promise<Onfid
       const fields: Record<string, string[]> = {};
       if (text(input.first_name) === undefined) fields.first_name = ["can't be blank"];
       if (text(input.last_name) === undefined) fields.last_name = ["can't be blank"];
-      if (input.dob !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(input.dob))) fields.dob = ["is not a date"];
-      if (input.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(String(input.email))) fields.email = ["is invalid"];
+      if (input.dob !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(text(input.dob) ?? "")) fields.dob = ["is not a date"];
+      if (input.email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(text(input.email) ?? ""))
+        fields.email = ["is invalid"];
       if (input.address !== undefined) {
         const address = input.address as Record<string, unknown>;
         if (text(address.postcode) === undefined) fields["address.postcode"] = ["can't be blank"];
-        if (!/^[A-Z]{3}$/.test(String(address.country ?? ""))) fields["address.country"] = ["is not a valid country"];
+        if (!/^[A-Z]{3}$/.test(text(address.country) ?? "")) fields["address.country"] = ["is not a valid country"];
       }
       if (Object.keys(fields).length > 0) throw validation(fields);
       const id = randomUUID();
@@ -231,8 +232,8 @@ export async function startOnfidoFake(options: OnfidoFakeOptions): Promise<Onfid
         id,
         created_at: now(),
         href: `/${ONFIDO_API_VERSION}/applicants/${id}`,
-        first_name: String(input.first_name),
-        last_name: String(input.last_name),
+        first_name: text(input.first_name) ?? "",
+        last_name: text(input.last_name) ?? "",
         email: text(input.email),
         dob: text(input.dob),
         phone_number: text(input.phone_number),
@@ -264,8 +265,7 @@ export async function startOnfidoFake(options: OnfidoFakeOptions): Promise<Onfid
         bytes,
       };
       documents.push(document);
-      const { bytes: _bytes, ...answer } = document;
-      return { status: 201, body: answer };
+      return { status: 201, body: { ...document, bytes: undefined } };
     }
 
     if (method === "POST" && path === "/live_photos") {
@@ -285,8 +285,8 @@ export async function startOnfidoFake(options: OnfidoFakeOptions): Promise<Onfid
         bytes,
       };
       livePhotos.push(photo);
-      const { bytes: _bytes, type: _type, applicant_id: _applicant, ...answer } = photo;
-      return { status: 201, body: answer };
+      // JSON.stringify leaves the undefined fields out.
+      return { status: 201, body: { ...photo, bytes: undefined, type: undefined, applicant_id: undefined } };
     }
 
     if (method === "POST" && path === "/workflow_runs") {

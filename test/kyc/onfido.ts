@@ -43,7 +43,7 @@ interface CaseBody {
 describe("KYC through Onfido (real SDK against a local fake of its API)", () => {
   let fake: OnfidoFake;
   let stack: WriteStack;
-  let hooks: Server;
+  let hooks: Server | undefined;
   let hookUrl: string;
   let approvedRun: string;
   let approvedCase: CaseBody;
@@ -122,8 +122,9 @@ describe("KYC through Onfido (real SDK against a local fake of its API)", () => 
           resolve();
         });
     });
-    await stack?.stop();
-    await fake?.stop();
+    // Either may be missing when `before` failed half-way.
+    await (stack as WriteStack | undefined)?.stop();
+    await (fake as OnfidoFake | undefined)?.stop();
   });
 
   it("creates the applicant, uploads the documents and starts a workflow run through the SDK", async () => {
