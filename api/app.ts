@@ -24,6 +24,7 @@ import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } f
 import { orderRoutes } from "./orders/routes.ts";
 import { startTokenSettlement, type TokenSettlement } from "./payments/token-settlement.ts";
 import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
+import { ONFIDO_WEBHOOK_PATH } from "./kyc/onfido.ts";
 import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
 import { TWITCH_WEBHOOK_PATH } from "./streams/index.ts";
@@ -62,6 +63,8 @@ export interface WriteSide {
   readonly rateLimits?: RateLimits;
   /** Twitch's EventSub endpoint (raw body), when Twitch is configured. */
   readonly twitchWebhook?: readonly RequestHandler[];
+  /** The KYC vendor's webhook (Onfido, raw body), when a vendor verifies identities. */
+  readonly kycWebhook?: readonly RequestHandler[];
   /** The KYC workflow, for GraphQL (its REST routes are among `routes`). */
   readonly kyc?: KycService;
   /** How often escrowed token orders are looked for (they are also looked for on every indexed batch). */
@@ -152,6 +155,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     app.use(API_PREFIX, restCors);
     app.post(`${API_PREFIX}${STRIPE_WEBHOOK_PATH}`, ...stripeWebhook(write.platform));
     if (write.twitchWebhook !== undefined) app.post(`${API_PREFIX}${TWITCH_WEBHOOK_PATH}`, ...write.twitchWebhook);
+    if (write.kycWebhook !== undefined) app.post(`${API_PREFIX}${ONFIDO_WEBHOOK_PATH}`, ...write.kycWebhook);
     app.use(API_PREFIX, rest.router);
     app.get("/docs/swagger-initializer.js", (_request, response) => {
       response.type("application/javascript").send(SWAGGER_INITIALIZER);

@@ -17,6 +17,7 @@ import type { Keyring } from "../lib/crypto/index.ts";
 import type { ContentStore } from "../lib/ipfs/index.ts";
 import type { WriteSide } from "./app.ts";
 import { createAuth, type Auth, type AuthOptions } from "./auth/index.ts";
+import { onfidoWebhook } from "./kyc/onfido.ts";
 import { kycRoutes } from "./kyc/routes.ts";
 import { manualReview, type KycProvider } from "./kyc/providers.ts";
 import { createKycService, type KycService } from "./kyc/service.ts";
@@ -60,6 +61,8 @@ export interface WriteSideOptions {
   readonly people: { readonly keyring: Keyring; readonly blindIndexKey: Uint8Array };
   /** Who verifies identities; default manual review by KYC officers. */
   readonly kycProvider?: KycProvider;
+  /** The vendor's webhook settings, when `kycProvider` is a vendor (Onfido). */
+  readonly kycWebhook?: { readonly webhookToken: string };
   /** Kitchen streams: providers, the local media server, and where it keeps its state. */
   readonly streaming: { readonly config: StreamingConfig; readonly dataDir: string };
 }
@@ -149,6 +152,15 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
       accessLog,
     });
     const kyc = createKycService({ platform, vault, provider: options.kycProvider ?? manualReview });
+    const kycWebhook =
+      options.kycWebhook === undefined
+        ? undefined
+        : onfidoWebhook({
+            kyc,
+            db,
+            webhookToken: options.kycWebhook.webhookToken,
+            logger: logger.child({ part: "kyc" }),
+          });
     const streaming = await startStreaming({
       db,
       logger: logger.child({ part: "streams" }),
@@ -163,6 +175,7 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
         authenticate: auth.authenticate,
         routes: accountRoutes({ authRoutes: auth.routes, kyc, vault, accessLog, streams: streaming.service }),
         twitchWebhook: streaming.twitchWebhook,
+        kycWebhook,
         rateLimits: options.rateLimits,
         kyc,
       },

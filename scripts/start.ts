@@ -14,6 +14,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { createApiApp, type ApiApp } from "../api/app.ts";
 import { authSettingsFromEnv } from "../api/auth/config.ts";
 import type { RelayerAccounts } from "../api/relayer/index.ts";
+import { kycProviderFromEnv } from "../api/kyc/config.ts";
 import { streamingConfig } from "../api/streams/index.ts";
 import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
@@ -225,6 +226,7 @@ try {
   const localChain = node !== undefined;
   const stripe = stripeSettingsFromEnv();
   const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const kycSettings = kycProviderFromEnv(process.env);
   writeSide = await createWriteSide({
     db,
     logger: logger.child({ part: "api" }),
@@ -252,6 +254,8 @@ try {
     rateLimits: config.rateLimits,
     people: { keyring: keyringFromEnv(), blindIndexKey },
     streaming: { config: streamingConfig(), dataDir: config.dataDir },
+    kycProvider: kycSettings.provider,
+    kycWebhook: kycSettings.webhook,
   });
   await writeSide.start();
   api = createApiApp({
