@@ -126,6 +126,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     chainId,
     chainHead: context.chainHead,
     confirmations: context.confirmations,
+    ...(context.write === undefined ? {} : { relayer: context.write.platform.chain.health }),
   };
 
   const app = express();

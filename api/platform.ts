@@ -10,6 +10,7 @@ import type { Database } from "../lib/db/client.ts";
 import type { ContentStore } from "../lib/ipfs/index.ts";
 import type { TokenOrderMessage } from "../lib/typed-data.ts";
 import type { Principal } from "./auth/principal.ts";
+import type { RelayerHealthReport } from "./http/health.ts";
 
 /** The object-level checks of api/auth/access.ts. */
 export interface AccessChecks {
@@ -29,6 +30,8 @@ export interface ChainGateway {
   requiredKycLevel(): Promise<number>;
   /** The latest block's timestamp (Unix seconds): the contracts check deadlines against it, not the wall clock. */
   chainTime(): Promise<number>;
+  /** Whether the relayer keeps up, for /health. */
+  health(): Promise<RelayerHealthReport>;
 }
 
 export interface CardProcessor {

@@ -53,7 +53,13 @@ export interface WriteSideOptions {
   };
   /** Real Stripe; without it a local card processor is started that posts its webhooks to `webhookUrl`. */
   readonly stripe?: StripeSettings;
-  readonly localCardProcessor?: { readonly webhookUrl: string; readonly port?: number; readonly autoConfirm?: boolean };
+  readonly localCardProcessor?: {
+    readonly webhookUrl: string;
+    readonly port?: number;
+    readonly autoConfirm?: boolean;
+    /** Where it keeps its state across restarts (lib/card-processor); in memory without it. */
+    readonly journalFile?: string;
+  };
   /** The stable token token orders are paid in; default: the deployment's TestGEL. */
   readonly paymentToken?: Address;
   readonly rateLimits?: RateLimits;
@@ -115,6 +121,7 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
           webhookUrl: options.localCardProcessor?.webhookUrl,
           port: options.localCardProcessor?.port,
           autoConfirm: options.localCardProcessor?.autoConfirm,
+          journalFile: options.localCardProcessor?.journalFile,
         })
       : undefined;
   try {

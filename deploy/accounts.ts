@@ -12,4 +12,12 @@ export const LOCAL_ACCOUNTS = {
   /** Customers #5-#9 start with tGEL (LocalHotPotSpot). */
   firstCustomer: 5,
   lastCustomer: 9,
+  /**
+   * `npm run simulate` holds the settler, franchise-admin and KYC-officer roles with these
+   * accounts (#16-#18; #10-#15 are its franchisees and buyer), granted by the admin when it
+   * starts: the relayer of `npm start` signs with #2-#4, and two writers of one key clash on nonces.
+   */
+  simulatorSettler: 16,
+  simulatorFranchiseAdmin: 17,
+  simulatorKycOfficer: 18,
 } as const;

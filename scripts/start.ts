@@ -249,6 +249,8 @@ try {
     localCardProcessor: {
       webhookUrl: `http://${apiHost}:${config.port}/api/v1/webhooks/stripe`,
       port: config.cardProcessorPort,
+      // Card payments taken before a restart can still be refunded, and their webhooks still arrive.
+      journalFile: path.join(config.dataDir, "card-processor", "journal.jsonl"),
     },
     paymentToken: config.paymentToken,
     rateLimits: config.rateLimits,
@@ -283,6 +285,16 @@ try {
       );
     });
   });
+
+  // Events the API never acknowledged (it was killed while they were sent) go out again now that it listens.
+  void writeSide.cardProcessor
+    ?.deliverPending()
+    .then((results) => {
+      if (results.length > 0) say(`Card processor: delivered ${results.length} webhook(s) left over from the last run`);
+    })
+    .catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "card processor: redelivery failed");
+    });
 
   const base = `http://${config.host}:${config.port}`;
   const contract = (name: string): string =>

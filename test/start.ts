@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
+import type { Hex } from "viem";
+
 import { createChainClient } from "../lib/chain/client.ts";
+import { readDeployment } from "../lib/chain/deployment.ts";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
 import { simulateActivity } from "../lib/simulation/simulate.ts";
@@ -54,11 +57,13 @@ describe("npm start: the whole stack in one command", () => {
     await rm(deploymentDir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<Stack> {
+  /** `ownGroup`: in a process group of its own, as a terminal runs `npm start`, so the whole tree can be killed at once. */
+  async function start(ownGroup = false): Promise<Stack> {
     const child = spawn(process.execPath, ["scripts/start.ts"], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: ownGroup,
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -152,6 +157,138 @@ describe("npm start: the whole stack in one command", () => {
         ["active", "active"],
       );
       assert.doesNotMatch(second.output(), /redeployed|diverged/);
+    } finally {
+      await stop(second);
+    }
+  });
+  /** Every PaymentIntent the card processor ended as succeeded: its journal is the card network's truth. */
+  async function succeededCardPayments(): Promise<Map<string, Hex>> {
+    const journal = await readFile(path.join(dataDir, "card-processor", "journal.jsonl"), "utf8");
+    const latest = new Map<string, { status?: string; metadata?: Record<string, string> }>();
+    for (const line of journal.split("\n")) {
+      if (line === "") continue;
+      const entry = JSON.parse(line) as {
+        event?: {
+          data: { object: { object: string; id: string; status?: string; metadata?: Record<string, string> } };
+        };
+      };
+      const object = entry.event?.data.object;
+      if (object?.object === "payment_intent") latest.set(object.id, object);
+    }
+    const paid = new Map<string, Hex>();
+    for (const [id, intent] of latest) {
+      const chainOrderId = intent.metadata?.chain_order_id;
+      if (intent.status === "succeeded" && chainOrderId !== undefined) paid.set(id, chainOrderId as Hex);
+    }
+    return paid;
+  }
+
+  async function rest<T>(method: string, route: string, body?: unknown, token?: string): Promise<T> {
+    const response = await fetch(`${api}/api/v1${route}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  it("test_start_killedHardWhileCardOrdersArePaid_everyPaymentSettlesOnceAfterTheRestart", async () => {
+    const first = await start(true);
+    const pid = first.child.pid;
+    assert.ok(pid !== undefined);
+    let ordersPaid = 0;
+    try {
+      // Restaurants and menus through the API, as a user would (idempotent when the first test ran).
+      const seeded = await runSeed({ SEED_API_URL: api, RPC_URL: rpc, DEPLOYMENT_DIR: deploymentDir });
+      assert.equal(seeded.code, 0, `npm run seed:\n${seeded.stdout}\n${seeded.stderr}`);
+      const { restaurants } = await rest<{ restaurants: { id: string; name: string | null; status: string }[] }>(
+        "GET",
+        "/restaurants",
+      );
+      const restaurant = restaurants.find((candidate) => candidate.name !== null && candidate.status === "active");
+      assert.ok(restaurant !== undefined, "the seed opened a restaurant");
+      const { items } = await rest<{ items: { id: string; available: boolean }[] }>(
+        "GET",
+        `/restaurants/${restaurant.id}/menu`,
+      );
+      const item = items.find((candidate) => candidate.available);
+      assert.ok(item !== undefined, "the seed wrote a menu");
+      const customers = await Promise.all(
+        [1, 2, 3].map(() => rest<{ token: string; user: { id: string } }>("POST", "/auth/custodial")),
+      );
+
+      // Customers keep paying by card; the whole process tree dies by SIGKILL in the middle of it.
+      let killed = false;
+      const workers = customers.map(async (customer) => {
+        while (!killed) {
+          try {
+            const order = await rest<{ id: string }>(
+              "POST",
+              "/orders",
+              { restaurant_id: restaurant.id, items: [{ id: item.id, quantity: 1 }], customer_id: customer.user.id },
+              customer.token,
+            );
+            const paid = await rest<{ status: string }>(
+              "POST",
+              `/orders/${order.id}/pay`,
+              { method: "card", payment_method: "pm_card_visa" },
+              customer.token,
+            );
+            if (paid.status === "succeeded") ordersPaid++;
+          } catch (error) {
+            if (!killed) throw error;
+          }
+        }
+      });
+      while (ordersPaid < 45) await new Promise((resolve) => setTimeout(resolve, 20));
+      killed = true;
+      process.kill(-pid, "SIGKILL");
+      await Promise.all(workers);
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) process.kill(-pid, "SIGKILL");
+    }
+    await once(first.child, "exit").catch(() => undefined);
+
+    // The next start must not find the old chain still holding its port, and must settle every
+    // payment the card processor took: before the kill, during it, and after the restart.
+    const second = await start(true);
+    try {
+      const paid = await succeededCardPayments();
+      assert.ok(paid.size >= ordersPaid, `${paid.size} card payments succeeded, ${ordersPaid} answered`);
+      const settlement = (await readDeployment(deploymentDir)).contracts.find(
+        (contract) => contract.name === "OrderSettlement",
+      );
+      assert.ok(settlement !== undefined);
+      const client = createChainClient(rpc);
+      const settledCount = async (orderId: Hex): Promise<number> =>
+        (
+          await client.getContractEvents({
+            address: settlement.address,
+            abi: settlement.abi,
+            eventName: "CardPaymentSettled",
+            args: { orderId },
+            fromBlock: 0n,
+          })
+        ).length;
+      const deadline = Date.now() + 120_000;
+      let unsettled: Hex[] = [...paid.values()];
+      while (unsettled.length > 0) {
+        assert.ok(
+          Date.now() < deadline,
+          `${unsettled.length} of ${paid.size} paid orders never settled:\n${second.output()}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const counts = await Promise.all(unsettled.map(settledCount));
+        unsettled = unsettled.filter((_id, i) => counts[i] === 0);
+      }
+      for (const orderId of paid.values()) assert.equal(await settledCount(orderId), 1, `${orderId} settled once`);
+      const health = (await (await fetch(`${api}/health`)).json()) as { parts: { relayer?: { ok: boolean } } };
+      assert.equal(health.parts.relayer?.ok, true, JSON.stringify(health));
     } finally {
       await stop(second);
     }

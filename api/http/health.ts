@@ -1,6 +1,6 @@
 /**
- * GET /health says whether this process can serve (database and chain reachable) and how far behind
- * the mirror is; GET /ready says whether it should receive traffic: only once the indexer has caught up,
+ * GET /health says whether this process can serve (database and chain reachable, the relayer not
+ * stuck) and how far behind the mirror is; GET /ready says whether it should receive traffic: only once the indexer has caught up,
  * so a load balancer does not send apps to a mirror that is still backfilling.
  */
 import type { Database } from "../../lib/db/client.ts";
@@ -15,6 +15,18 @@ export interface HealthSources {
   readonly confirmations: number;
   /** How long each check may take before it counts as failed. */
   readonly timeoutMs?: number;
+  /** The relayer's own account of whether it keeps up (absent when this process serves reads only). */
+  readonly relayer?: () => Promise<RelayerHealthReport>;
+}
+
+/** What the relayer says of itself (api/relayer's RelayerHealth). */
+export interface RelayerHealthReport {
+  readonly ok: boolean;
+  readonly reason?: string;
+  readonly unfinishedRows: number;
+  readonly oldestRowSeconds: number;
+  readonly oldestUnminedSeconds: number;
+  readonly lastDrainSecondsAgo: number | null;
 }
 
 export interface HealthReport {
@@ -28,6 +40,15 @@ export interface HealthReport {
       /** Age of the last indexed block while the indexer is behind its confirmation depth; 0 when caught up. */
       readonly lag_seconds: number | null;
       readonly caught_up: boolean;
+    };
+    /** Absent when this process runs no relayer. `ok: false` means payments are not reaching the chain. */
+    readonly relayer?: {
+      readonly ok: boolean;
+      readonly reason?: string;
+      readonly unfinished_rows: number | null;
+      readonly oldest_row_seconds: number | null;
+      readonly oldest_unmined_seconds: number | null;
+      readonly last_drain_seconds_ago: number | null;
     };
   };
 }
@@ -86,8 +107,37 @@ function caughtUp(block: bigint, head: bigint, confirmations: number): boolean {
   return block >= head - BigInt(confirmations);
 }
 
+async function relayerPart(sources: HealthSources): Promise<HealthReport["parts"]["relayer"]> {
+  if (sources.relayer === undefined) return undefined;
+  try {
+    const report = await withTimeout(sources.relayer(), sources.timeoutMs ?? 2000, "the relayer");
+    return {
+      ok: report.ok,
+      ...(report.reason === undefined ? {} : { reason: report.reason }),
+      unfinished_rows: report.unfinishedRows,
+      oldest_row_seconds: report.oldestRowSeconds,
+      oldest_unmined_seconds: report.oldestUnminedSeconds,
+      last_drain_seconds_ago: report.lastDrainSecondsAgo,
+    };
+  } catch (error) {
+    sources.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "health: relayer check failed",
+    );
+    return {
+      ok: false,
+      reason: "the relayer's state could not be read",
+      unfinished_rows: null,
+      oldest_row_seconds: null,
+      oldest_unmined_seconds: null,
+      last_drain_seconds_ago: null,
+    };
+  }
+}
+
 export async function checkHealth(sources: HealthSources): Promise<Checked<HealthReport>> {
-  const { dbLatencyMs, head, cursor } = await observe(sources);
+  const [{ dbLatencyMs, head, cursor }, relayer] = await Promise.all([observe(sources), relayerPart(sources)]);
+  const relayerOk = relayer?.ok ?? true;
   const dbOk = dbLatencyMs !== null;
   const chainOk = head !== null;
   const upToDate = cursor !== null && head !== null && caughtUp(cursor.block, head, sources.confirmations);
@@ -98,9 +148,10 @@ export async function checkHealth(sources: HealthSources): Promise<Checked<Healt
     lagSeconds = upToDate ? 0 : Math.max(0, Math.round((Date.now() - cursor.timestamp.getTime()) / 1000));
   }
   return {
-    httpStatus: dbOk && chainOk ? 200 : 503,
+    // A stuck relayer is a 503 too: card payments are taken but never settle on chain.
+    httpStatus: dbOk && chainOk && relayerOk ? 200 : 503,
     body: {
-      status: dbOk && chainOk && upToDate ? "ok" : "degraded",
+      status: dbOk && chainOk && upToDate && relayerOk ? "ok" : "degraded",
       parts: {
         db: { ok: dbOk, latency_ms: dbLatencyMs },
         chain: { ok: chainOk, head: head === null ? null : Number(head) },
@@ -110,6 +161,7 @@ export async function checkHealth(sources: HealthSources): Promise<Checked<Healt
           lag_seconds: lagSeconds,
           caught_up: upToDate,
         },
+        ...(relayer === undefined ? {} : { relayer }),
       },
     },
   };

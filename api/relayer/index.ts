@@ -6,6 +6,7 @@
  * nonces, token metadata). See README.md beside this file.
  */
 import {
+  BlockNotFoundError,
   createWalletClient,
   custom,
   encodeFunctionData,
@@ -82,6 +83,13 @@ export interface RelayerOptions {
   readonly lockWaitMs: number;
   /** Most rows of one kind taken per drain (a full drain is followed by another at once). */
   readonly maxRowsPerDrain: number;
+  /**
+   * Most nonces filled below one stored transaction. A wider gap is no lost block but a sign of
+   * records from another chain or a key used elsewhere: the relayer stops and reports it stuck.
+   */
+  readonly maxGapFill: number;
+  /** Work older than this (an unfinished row, a transaction without receipt, no successful drain) makes the relayer stuck. */
+  readonly stuckAfterMs: number;
 }
 
 export const DEFAULT_RELAYER_OPTIONS: RelayerOptions = {
@@ -94,6 +102,8 @@ export const DEFAULT_RELAYER_OPTIONS: RelayerOptions = {
   notReadyDelayMs: 5_000,
   lockWaitMs: 0,
   maxRowsPerDrain: 500,
+  maxGapFill: 64,
+  stuckAfterMs: 120_000,
 };
 
 /** Test hooks, called after the write-ahead commit and after the broadcast of each transaction. */
@@ -132,6 +142,10 @@ export interface DrainSummary {
   /** Stored transactions sent again, and ones found replaced (their rows back to pending). */
   rebroadcast: number;
   dropped: number;
+  /** Transactions seen mined whose block left the chain (sent again or dropped). */
+  lost: number;
+  /** Nonces nothing held below a waiting transaction, filled with a zero-value self-transfer. */
+  gapsFilled: number;
   /** Signed transactions still waiting for their receipt. */
   inFlight: number;
   /** A kind had more due rows than one drain takes. */
@@ -152,6 +166,19 @@ export interface OrderRecord {
   readonly status: string;
   readonly cardAmount: bigint;
   readonly customer: Address;
+}
+
+/** What /health says of the relayer. */
+export interface RelayerHealth {
+  /** False while stuck: work older than `stuckAfterMs`, or no successful drain for as long while work waits. */
+  readonly ok: boolean;
+  readonly reason?: string;
+  /** Outbox rows of the kinds this relayer signs, not yet done or failed. */
+  readonly unfinishedRows: number;
+  readonly oldestRowSeconds: number;
+  readonly oldestUnminedSeconds: number;
+  /** Seconds since the last drain that finished without error (null: none yet). */
+  readonly lastDrainSecondsAgo: number | null;
 }
 
 export interface Relayer {
@@ -177,12 +204,17 @@ export interface Relayer {
   chainTime(): Promise<number>;
   /** Addresses that sign, by role. */
   readonly senders: Readonly<Partial<Record<SignerRole, Address>>>;
+  /** Whether the relayer keeps up (from the database and this process's last drains). */
+  health(): Promise<RelayerHealth>;
 }
 
 const PERMIT_ABI = parseAbi([
   "function nonces(address owner) view returns (uint256)",
   "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
 ]);
+
+/** Node answers after which the same bytes can still be mined later: send them again, never replace them. */
+const STILL_SENDABLE = /insufficient funds|nonce too high|txpool is full|temporarily/i;
 
 interface Sender {
   readonly address: Address;
@@ -222,6 +254,8 @@ function emptySummary(): DrainSummary {
     deferred: 0,
     rebroadcast: 0,
     dropped: 0,
+    lost: 0,
+    gapsFilled: 0,
     inFlight: 0,
     more: false,
   };
@@ -402,12 +436,14 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     let nonce: bigint;
     let fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
     try {
-      const [pendingNonce, recordedNonce, estimatedFees] = await Promise.all([
-        client.getTransactionCount({ address: sender.address, blockTag: "pending" }),
-        store.nextRecordedNonce(db.pool, chainId, sender.address),
+      const [minedNonce, estimatedFees] = await Promise.all([
+        client.getTransactionCount({ address: sender.address, blockTag: "latest" }),
         client.estimateFeesPerGas(),
       ]);
-      nonce = BigInt(pendingNonce) > recordedNonce ? BigInt(pendingNonce) : recordedNonce;
+      // The relayer's records, not the node's pool, say which nonces are taken: after the chain
+      // lost blocks the node knows nothing of transactions the records still hold, and a nonce
+      // above a free one would never be mined.
+      nonce = await store.nextFreeNonce(db.pool, chainId, sender.address, BigInt(minedNonce));
       fees = estimatedFees;
     } catch (error) {
       throw isRetryable(error) ? error : classifyRpcError(error);
@@ -447,6 +483,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     rows: readonly store.OutboxRow[],
     receipt: TransactionReceipt,
   ): Promise<store.RowOutcome[]> {
+    if (rows.length === 0) return [];
     const kindName = rows[0]?.kind ?? "";
     const kind = OUTBOX_KINDS.get(kindName);
     if (kind === undefined)
@@ -476,8 +513,145 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     }
   }
 
-  /** Every stored `signed` transaction: settle it by its receipt, send it again, or find it replaced. */
+  /**
+   * Whether the transactions `sender` saw included are still in the chain. Walks from the newest
+   * down and stops at the first whose block is unchanged: blocks link to their parents by hash, so
+   * everything below it is unchanged too (in steady state this is one block read per drain). A
+   * transaction found in another block keeps its rows; one found nowhere is lost: a mined one goes
+   * back to `signed` (sent again as it was, or freed when its nonce went elsewhere).
+   */
+  async function recheckIncluded(sender: Sender, summary: DrainSummary): Promise<void> {
+    const hashes = new Map<bigint, Hex | null>();
+    async function hashAt(blockNumber: bigint): Promise<Hex | null> {
+      if (!hashes.has(blockNumber)) {
+        try {
+          hashes.set(blockNumber, (await client.getBlock({ blockNumber })).hash);
+        } catch (error) {
+          if (!(error instanceof BlockNotFoundError)) throw classifyRpcError(error);
+          hashes.set(blockNumber, null);
+        }
+      }
+      return hashes.get(blockNumber) ?? null;
+    }
+    let before: { blockNumber: bigint; id: string } | undefined;
+    for (;;) {
+      const page = await store.includedTransactions(db.pool, chainId, sender.address, 50, before);
+      for (const tx of page) {
+        if (tx.blockHash !== null && (await hashAt(tx.blockNumber)) === tx.blockHash) return;
+        const receipt = await receiptOf(tx.hash);
+        if (receipt !== undefined) {
+          await store.confirmIncluded(db.pool, tx.id, { number: receipt.blockNumber, hash: receipt.blockHash });
+          // Recorded before block hashes were kept, and still there: take the chain below as unchanged.
+          if (tx.blockHash === null && receipt.blockNumber === tx.blockNumber) return;
+          continue;
+        }
+        logger.warn(
+          { hash: tx.hash, nonce: tx.nonce.toString(), block: tx.blockNumber.toString(), status: tx.status },
+          "relayer: a transaction's block left the chain; its rows are sent again",
+        );
+        await store.markLost(db.pool, tx);
+        metrics.lost.inc();
+        summary.lost++;
+      }
+      const last = page.at(-1);
+      if (last === undefined || page.length < 50) return;
+      before = { blockNumber: last.blockNumber, id: last.id };
+    }
+  }
+
+  /** Rows of a transaction found in a block: done, failed or pending again, once it is deep enough. */
+  async function settleIncluded(
+    sender: Sender,
+    tx: store.SignedTx,
+    receipt: TransactionReceipt,
+    head: bigint,
+    summary: DrainSummary,
+  ): Promise<void> {
+    if (options.confirmations > 0) {
+      const depth = (head > receipt.blockNumber ? head : receipt.blockNumber) - receipt.blockNumber + 1n;
+      if (depth < BigInt(options.confirmations)) {
+        summary.inFlight++;
+        return;
+      }
+    }
+    const rows = await store.rowsOfTransaction(db.pool, tx.id);
+    const outcomes = await receiptOutcomes(sender, rows, receipt);
+    const status = receipt.status === "success" ? "mined" : "reverted";
+    if (status === "reverted") countError("revert");
+    logger.info({ hash: tx.hash, status, rows: rows.length }, "relayer: transaction final");
+    await store.finishTransaction(
+      db.pool,
+      tx.id,
+      status,
+      { number: receipt.blockNumber, hash: receipt.blockHash },
+      outcomes,
+      backoff,
+    );
+    tally(outcomes, summary);
+  }
+
+  /** Gives up a stored transaction: its rows go back to pending for a new one, its nonce is free. */
+  async function dropTransaction(
+    tx: store.SignedTx,
+    reason: string,
+    attempt: boolean,
+    summary: DrainSummary,
+  ): Promise<void> {
+    const rows = await store.rowsOfTransaction(db.pool, tx.id);
+    logger.warn(
+      { hash: tx.hash, nonce: tx.nonce.toString(), reason },
+      "relayer: transaction dropped; rows back to pending",
+    );
+    const outcomes: store.RowOutcome[] = rows.map((row) => ({ id: row.id, status: "pending", attempt, error: reason }));
+    await store.finishTransaction(db.pool, tx.id, "dropped", null, outcomes, backoff);
+    metrics.dropped.inc();
+    summary.dropped++;
+    summary.deferred += outcomes.length;
+  }
+
+  /**
+   * Takes a nonce nothing holds with a zero-value transfer to the sender itself, recorded like any
+   * other transaction: the transactions above it can then be mined, each exactly as it was signed.
+   */
+  async function fillNonce(sender: Sender, nonce: bigint, summary: DrainSummary): Promise<void> {
+    let fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+    try {
+      fees = await client.estimateFeesPerGas();
+    } catch (error) {
+      throw classifyRpcError(error);
+    }
+    const raw = await sender.account.signTransaction({
+      type: "eip1559",
+      chainId,
+      nonce: Number(nonce),
+      to: sender.address,
+      value: 0n,
+      gas: 21_000n,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    });
+    const hash = keccak256(raw);
+    if (lock === undefined) throw new RetryableError("the relayer's sender lock is gone; not signing");
+    await store.recordSigned(
+      db.pool,
+      { chainId, sender: sender.address, nonce, hash, raw, purpose: "nonce_filler" },
+      [],
+      lock.pid,
+    );
+    logger.warn({ sender: sender.address, nonce: nonce.toString(), hash }, "relayer: filling a nonce gap");
+    metrics.gapsFilled.inc();
+    summary.gapsFilled++;
+    const failure = await broadcast(raw, hash);
+    if (failure !== undefined)
+      throw new RetryableError(`nonce filler not accepted: ${failure.message}`, { cause: failure });
+  }
+
+  /**
+   * Every stored `signed` transaction: settle it by its receipt, find it replaced, or (with
+   * `resend`) send it again, in nonce order, filling any nonce below it that nothing holds.
+   */
   async function reconcile(sender: Sender, summary: DrainSummary, resend: boolean): Promise<void> {
+    if (resend) await recheckIncluded(sender, summary);
     const signed = await store.signedTransactions(db.pool, chainId, sender.address);
     if (signed.length === 0) return;
     // Read the mined nonce before the receipts: a transaction mined in between then shows its receipt.
@@ -487,55 +661,45 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     ]).catch((error: unknown) => {
       throw classifyRpcError(error);
     });
+    const waiting: store.SignedTx[] = [];
     for (const tx of signed) {
-      let receipt = await receiptOf(tx.hash);
-      if (receipt === undefined && BigInt(minedNonce) > tx.nonce) {
-        // The nonce went to another transaction (replaced, or sent by someone else with this key).
-        const rows = await store.rowsOfTransaction(db.pool, tx.id);
-        logger.warn(
-          { hash: tx.hash, nonce: tx.nonce.toString() },
-          "relayer: transaction dropped; rows back to pending",
+      const receipt = await receiptOf(tx.hash);
+      if (receipt !== undefined) await settleIncluded(sender, tx, receipt, head, summary);
+      // The nonce went to another transaction (replaced, or sent by someone else with this key).
+      else if (BigInt(minedNonce) > tx.nonce)
+        await dropTransaction(tx, "transaction dropped (nonce used by another transaction)", false, summary);
+      else waiting.push(tx);
+    }
+    if (!resend) {
+      summary.inFlight += waiting.length;
+      return;
+    }
+    let expected = BigInt(minedNonce);
+    for (const tx of waiting) {
+      if (tx.nonce - expected > BigInt(options.maxGapFill)) {
+        throw new HotPotError(
+          `stored transaction ${tx.hash} waits above a gap of ${(tx.nonce - expected).toString()} nonces ` +
+            `(the chain is at ${expected.toString()}): more than RELAYER_MAX_GAP_FILL; an operator must look`,
         );
-        const outcomes: store.RowOutcome[] = rows.map((row) => ({
-          id: row.id,
-          status: "pending",
-          attempt: false,
-          error: "transaction dropped (nonce used by another transaction)",
-        }));
-        await store.finishTransaction(db.pool, tx.id, "dropped", null, outcomes, backoff);
-        summary.dropped++;
-        summary.deferred += outcomes.length;
-        continue;
       }
-      if (receipt === undefined && resend) {
-        const failure = await broadcast(tx.raw, tx.hash);
-        summary.rebroadcast++;
-        receipt = await receiptOf(tx.hash);
-        // Nothing new may be signed behind a transaction the node refuses (it would wait behind the gap).
-        if (receipt === undefined && failure !== undefined) {
+      for (; expected < tx.nonce; expected++) await fillNonce(sender, expected, summary);
+      const failure = await broadcast(tx.raw, tx.hash);
+      summary.rebroadcast++;
+      if (failure !== undefined) {
+        // Nothing new may be signed behind a transaction the node will take later (it would wait
+        // behind the gap); one the node refuses for good gives its nonce and rows to a new one.
+        if (failure.retryable || STILL_SENDABLE.test(failure.message)) {
           throw new RetryableError(`stored transaction ${tx.hash} not accepted: ${failure.message}`, {
             cause: failure,
           });
         }
-      }
-      if (receipt === undefined) {
-        summary.inFlight++;
+        await dropTransaction(tx, `refused by the node: ${failure.message}`, true, summary);
         continue;
       }
-      if (options.confirmations > 0) {
-        const depth = (head > receipt.blockNumber ? head : receipt.blockNumber) - receipt.blockNumber + 1n;
-        if (depth < BigInt(options.confirmations)) {
-          summary.inFlight++;
-          continue;
-        }
-      }
-      const rows = await store.rowsOfTransaction(db.pool, tx.id);
-      const outcomes = await receiptOutcomes(sender, rows, receipt);
-      const status = receipt.status === "success" ? "mined" : "reverted";
-      if (status === "reverted") countError("revert");
-      logger.info({ hash: tx.hash, status, rows: rows.length }, "relayer: transaction final");
-      await store.finishTransaction(db.pool, tx.id, status, receipt.blockNumber, outcomes, backoff);
-      tally(outcomes, summary);
+      expected = tx.nonce + 1n;
+      const receipt = await receiptOf(tx.hash);
+      if (receipt === undefined) summary.inFlight++;
+      else await settleIncluded(sender, tx, receipt, head, summary);
     }
   }
 
@@ -593,10 +757,48 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     }
   }
 
+  const signedKinds = senders.flatMap((sender) => sender.kinds.map(([name]) => name));
+  const startedAt = Date.now();
+  let lastDrainOkAt: number | undefined;
+  let lastDrainError: string | undefined;
+
+  async function health(): Promise<RelayerHealth> {
+    const backlog = await store.backlog(
+      db.pool,
+      signedKinds,
+      chainId,
+      senders.map((sender) => sender.address),
+    );
+    const limit = options.stuckAfterMs / 1000;
+    const oldestRowSeconds = Math.round(backlog.oldestRowSeconds ?? 0);
+    const oldestUnminedSeconds = Math.round(backlog.oldestUnminedSeconds ?? 0);
+    const sinceDrain = (Date.now() - (lastDrainOkAt ?? startedAt)) / 1000;
+    let reason: string | undefined;
+    if (oldestUnminedSeconds > limit) {
+      reason = `a transaction has waited ${oldestUnminedSeconds.toString()} s for its receipt`;
+    } else if (oldestRowSeconds > limit) {
+      reason = `an outbox row has waited ${oldestRowSeconds.toString()} s (${backlog.unfinishedRows.toString()} unfinished)`;
+    } else if (backlog.unfinishedRows > 0 && sinceDrain > limit) {
+      reason = `no drain has succeeded for ${Math.round(sinceDrain).toString()} s${lastDrainError === undefined ? "" : `: ${lastDrainError}`}`;
+    }
+    metrics.oldestRowAge.set(oldestRowSeconds);
+    metrics.oldestUnminedAge.set(oldestUnminedSeconds);
+    metrics.stuck.set(reason === undefined ? 0 : 1);
+    return {
+      ok: reason === undefined,
+      ...(reason === undefined ? {} : { reason }),
+      unfinishedRows: backlog.unfinishedRows,
+      oldestRowSeconds,
+      oldestUnminedSeconds,
+      lastDrainSecondsAgo: lastDrainOkAt === undefined ? null : Math.round((Date.now() - lastDrainOkAt) / 1000),
+    };
+  }
+
   async function refreshGauge(): Promise<void> {
     const counts = await store.countByStatus(db.pool);
     for (const status of ["pending", "sent", "done", "failed"])
       metrics.outboxRows.set({ status }, counts.get(status) ?? 0);
+    await health();
   }
 
   async function drain(): Promise<DrainSummary> {
@@ -628,6 +830,13 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
           firstError ??= error;
         });
       }
+    }
+    if (firstError === undefined) {
+      lastDrainOkAt = Date.now();
+      lastDrainError = undefined;
+      metrics.lastDrain.set(lastDrainOkAt / 1000);
+    } else {
+      lastDrainError = firstError instanceof Error ? firstError.message : String(firstError);
     }
     await refreshGauge().catch(() => undefined);
     // Retryable failures were recorded on the rows (attempts, backoff); anything else is a bug or
@@ -731,6 +940,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
     },
 
     drainOnce,
+    health,
 
     signQuote: (order) => signTokenQuote(settlerWallet, { address: contracts.OrderSettlement.address, chainId }, order),
 

@@ -5,6 +5,13 @@ export interface RelayerMetrics {
   readonly transactionsSent: Counter<"kind">;
   readonly errors: Counter<"class">;
   readonly batchSize: Histogram;
+  readonly lost: Counter;
+  readonly dropped: Counter;
+  readonly gapsFilled: Counter;
+  readonly oldestRowAge: Gauge;
+  readonly oldestUnminedAge: Gauge;
+  readonly lastDrain: Gauge;
+  readonly stuck: Gauge;
 }
 
 /** The relayer's Prometheus metrics (prefix `relayer_`) on `registry`. */
@@ -33,6 +40,41 @@ export function createRelayerMetrics(registry: Registry): RelayerMetrics {
       name: "relayer_batch_size",
       help: "Outbox rows per transaction",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+      registers,
+    }),
+    lost: new Counter({
+      name: "relayer_transactions_lost_total",
+      help: "Transactions seen mined whose block later left the chain (reorganisation, a local chain restored short)",
+      registers,
+    }),
+    dropped: new Counter({
+      name: "relayer_transactions_dropped_total",
+      help: "Stored transactions given up (nonce used by another transaction, or refused by the node); their rows are sent again",
+      registers,
+    }),
+    gapsFilled: new Counter({
+      name: "relayer_nonce_gaps_filled_total",
+      help: "Nonces filled with a zero-value self-transfer so that the transactions above them could be mined",
+      registers,
+    }),
+    oldestRowAge: new Gauge({
+      name: "relayer_oldest_unfinished_row_age_seconds",
+      help: "Age of the oldest outbox row this relayer signs that is not done or failed (0 when none)",
+      registers,
+    }),
+    oldestUnminedAge: new Gauge({
+      name: "relayer_oldest_unmined_transaction_age_seconds",
+      help: "Seconds since the oldest transaction still waiting for its receipt was signed or sent again (0 when none)",
+      registers,
+    }),
+    lastDrain: new Gauge({
+      name: "relayer_last_drain_timestamp_seconds",
+      help: "Unix time of the last drain that finished without error",
+      registers,
+    }),
+    stuck: new Gauge({
+      name: "relayer_stuck",
+      help: "1 while the relayer is stuck: work older than RELAYER_STUCK_AFTER_SECONDS, or no successful drain for as long while work waits",
       registers,
     }),
   };

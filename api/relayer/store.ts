@@ -15,11 +15,21 @@ export interface OutboxRow {
   readonly attempts: number;
 }
 
+export type TxPurpose = "outbox" | "nonce_filler";
+
 export interface SignedTx {
   readonly id: string;
   readonly nonce: bigint;
   readonly hash: Hex;
   readonly raw: Hex;
+}
+
+/** A transaction the relayer saw in a block (mined or reverted). */
+export interface IncludedTx extends SignedTx {
+  readonly status: "mined" | "reverted";
+  readonly blockNumber: bigint;
+  /** Null for transactions recorded before block hashes were kept. */
+  readonly blockHash: Hex | null;
 }
 
 /** What happens to one outbox row. `pending` rows wait `delayMs`, or an exponential backoff when `attempt` counts. */
@@ -132,15 +142,30 @@ export async function settleUnsent(
   });
 }
 
-/** The next nonce the database knows of for `sender`: one past the highest it ever signed. */
-export async function nextRecordedNonce(pool: pg.Pool, chainId: number, sender: Address): Promise<bigint> {
+/**
+ * The lowest nonce of `sender` at or above `minedNonce` (the chain's count) that none of its
+ * transactions still waiting for a receipt holds. Transactions mined, dropped or lost do not hold
+ * one: after the chain lost blocks, their nonces are free again and are used before any higher one.
+ */
+export async function nextFreeNonce(
+  pool: pg.Pool,
+  chainId: number,
+  sender: Address,
+  minedNonce: bigint,
+): Promise<bigint> {
   return guarded(async () => {
-    const { rows } = await pool.query<{ nonce: string | null }>(
-      "SELECT max(nonce)::text AS nonce FROM relayer_tx WHERE chain_id = $1 AND sender = $2",
-      [chainId, sender.toLowerCase()],
+    const { rows } = await pool.query<{ nonce: string }>(
+      `SELECT nonce::text AS nonce FROM relayer_tx
+        WHERE chain_id = $1 AND sender = $2 AND status = 'signed' AND nonce >= $3 ORDER BY nonce`,
+      [chainId, sender.toLowerCase(), minedNonce.toString()],
     );
-    const max = rows[0]?.nonce;
-    return max === null || max === undefined ? 0n : BigInt(max) + 1n;
+    let next = minedNonce;
+    for (const row of rows) {
+      const nonce = BigInt(row.nonce);
+      if (nonce > next) break;
+      if (nonce === next) next++;
+    }
+    return next;
   });
 }
 
@@ -150,7 +175,7 @@ export async function nextRecordedNonce(pool: pg.Pool, chainId: number, sender: 
  */
 export async function recordSigned(
   pool: pg.Pool,
-  tx: { chainId: number; sender: Address; nonce: bigint; hash: Hex; raw: Hex },
+  tx: { chainId: number; sender: Address; nonce: bigint; hash: Hex; raw: Hex; purpose?: TxPurpose },
   rowIds: readonly string[],
   lockPid: number,
 ): Promise<string> {
@@ -163,8 +188,9 @@ export async function recordSigned(
     );
     if (holding[0]?.held !== true) throw new RetryableError("the relayer's sender lock is gone; not signing");
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO relayer_tx (chain_id, sender, nonce, hash, raw, status) VALUES ($1, $2, $3, $4, $5, 'signed') RETURNING id`,
-      [tx.chainId, tx.sender.toLowerCase(), tx.nonce.toString(), tx.hash, tx.raw],
+      `INSERT INTO relayer_tx (chain_id, sender, nonce, hash, raw, status, purpose)
+       VALUES ($1, $2, $3, $4, $5, 'signed', $6) RETURNING id`,
+      [tx.chainId, tx.sender.toLowerCase(), tx.nonce.toString(), tx.hash, tx.raw, tx.purpose ?? "outbox"],
     );
     const txId = rows[0]?.id;
     if (txId === undefined) throw new Error("relayer_tx insert returned no id");
@@ -207,17 +233,125 @@ export async function finishTransaction(
   pool: pg.Pool,
   txId: string,
   status: "mined" | "reverted" | "dropped",
-  blockNumber: bigint | null,
+  block: { readonly number: bigint; readonly hash: Hex } | null,
   outcomes: readonly RowOutcome[],
   backoff: Backoff,
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
-    await client.query(`UPDATE relayer_tx SET status = $2, block_number = $3, updated_at = now() WHERE id = $1`, [
-      txId,
-      status,
-      blockNumber?.toString() ?? null,
-    ]);
+    await client.query(
+      `UPDATE relayer_tx SET status = $2, block_number = $3, block_hash = $4, updated_at = now() WHERE id = $1`,
+      [txId, status, block?.number.toString() ?? null, block?.hash ?? null],
+    );
     for (const outcome of outcomes) await applyOutcome(client, outcome, backoff, "sent");
+  });
+}
+
+/** Included transactions of `sender`, newest block first, below `before` (block, id) when given. */
+export async function includedTransactions(
+  pool: pg.Pool,
+  chainId: number,
+  sender: Address,
+  limit: number,
+  before?: { readonly blockNumber: bigint; readonly id: string },
+): Promise<IncludedTx[]> {
+  return guarded(async () => {
+    const { rows } = await pool.query<{
+      id: string;
+      nonce: string;
+      hash: Hex;
+      raw: Hex;
+      status: "mined" | "reverted";
+      block_number: string;
+      block_hash: Hex | null;
+    }>(
+      `SELECT id, nonce::text AS nonce, hash, raw, status, block_number::text AS block_number, block_hash
+         FROM relayer_tx
+        WHERE chain_id = $1 AND sender = $2 AND status IN ('mined', 'reverted')
+          AND ($4::bigint IS NULL OR (block_number, id) < ($4::bigint, $5::bigint))
+        ORDER BY block_number DESC, id DESC LIMIT $3`,
+      [chainId, sender.toLowerCase(), limit, before?.blockNumber.toString() ?? null, before?.id ?? null],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      nonce: BigInt(row.nonce),
+      hash: row.hash,
+      raw: row.raw,
+      status: row.status,
+      blockNumber: BigInt(row.block_number),
+      blockHash: row.block_hash,
+    }));
+  });
+}
+
+/** An included transaction is still in the chain, in `block` (the same one, or another after a reorganisation). */
+export async function confirmIncluded(
+  pool: pg.Pool,
+  txId: string,
+  block: { number: bigint; hash: Hex },
+): Promise<void> {
+  await guarded(() =>
+    pool.query(`UPDATE relayer_tx SET block_number = $2, block_hash = $3, updated_at = now() WHERE id = $1`, [
+      txId,
+      block.number.toString(),
+      block.hash,
+    ]),
+  );
+}
+
+/**
+ * A transaction's block left the chain and the transaction with it. A mined one goes back to
+ * `signed` and its rows back to `sent`: the next reconcile sends the same bytes again (its nonce is
+ * free again), or finds the nonce taken and frees the rows. A reverted one changed nothing and its
+ * rows were already settled: it is `dropped`, its nonce free for the next transaction.
+ */
+export async function markLost(pool: pg.Pool, tx: IncludedTx): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    const status = tx.status === "mined" ? "signed" : "dropped";
+    await client.query(
+      `UPDATE relayer_tx SET status = $2, block_number = NULL, block_hash = NULL, updated_at = now() WHERE id = $1`,
+      [tx.id, status],
+    );
+    if (tx.status === "mined") {
+      await client.query(
+        `UPDATE outbox SET status = 'sent', last_error = NULL, updated_at = now() WHERE tx_id = $1 AND status = 'done'`,
+        [tx.id],
+      );
+    }
+  });
+}
+
+/** How much work waits and for how long: what tells a stuck relayer from a busy one. */
+export interface Backlog {
+  /** Outbox rows of the given kinds not finished (pending or sent). */
+  readonly unfinishedRows: number;
+  /** Age of the oldest of them, in seconds (null when none). */
+  readonly oldestRowSeconds: number | null;
+  /** Seconds since the oldest transaction still waiting for its receipt was signed or sent again. */
+  readonly oldestUnminedSeconds: number | null;
+}
+
+export async function backlog(
+  pool: pg.Pool,
+  kinds: readonly string[],
+  chainId: number,
+  senders: readonly Address[],
+): Promise<Backlog> {
+  return guarded(async () => {
+    const { rows } = await pool.query<{ rows: string; oldest_row: number | null; oldest_tx: number | null }>(
+      `SELECT
+         (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sent') AND kind = ANY($1))::text AS rows,
+         (SELECT extract(epoch FROM now() - min(created_at))::float8
+            FROM outbox WHERE status IN ('pending', 'sent') AND kind = ANY($1)) AS oldest_row,
+         (SELECT extract(epoch FROM now() - min(updated_at))::float8
+            FROM relayer_tx WHERE status = 'signed' AND chain_id = $2 AND sender = ANY($3)) AS oldest_tx`,
+      [kinds, chainId, senders.map((sender) => sender.toLowerCase())],
+    );
+    const row = rows[0];
+    return {
+      unfinishedRows: Number(row?.rows ?? 0),
+      oldestRowSeconds: row?.oldest_row ?? null,
+      oldestUnminedSeconds: row?.oldest_tx ?? null,
+    };
   });
 }
 

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Stripe from "stripe";
 import { createStripeClient, stripeSettingsFromEnv } from "./client.ts";
@@ -378,5 +381,65 @@ test("autoConfirm pays each new PaymentIntent without a confirm call", async () 
   } finally {
     await processor.stop();
     await receiver.close();
+  }
+});
+
+test("with a journal file, payments, refunds and idempotent answers survive a restart, and unacknowledged webhooks go out again", async () => {
+  const directory = await mkdtemp(path.join(tmpdir(), "card-processor-"));
+  const journalFile = path.join(directory, "journal.jsonl");
+  const receiver = await startReceiver();
+  try {
+    const first = await startCardProcessor({ webhookSecret: secret, journalFile, retry: { attempts: 1 } });
+    const { stripe } = createStripeClient(first);
+    const params = { amount: 4000, currency: "gel", payment_method: "pm_card_visa", confirm: true };
+    const paid = await stripe.paymentIntents.create(params, { idempotencyKey: "order-9-pay" });
+    assert.equal(paid.status, "succeeded");
+    const partial = await stripe.refunds.create({ payment_intent: paid.id, amount: 1000 });
+    await first.idle();
+    // No receiver yet: every event is still unacknowledged when the processor goes away.
+    await first.stop();
+
+    const second = await startCardProcessor({
+      webhookSecret: secret,
+      journalFile,
+      webhookUrl: receiver.url,
+      retry: { attempts: 2, baseDelayMs: 10 },
+    });
+    try {
+      const again = createStripeClient(second).stripe;
+      assert.equal((await again.paymentIntents.retrieve(paid.id)).status, "succeeded");
+      assert.equal((await again.refunds.retrieve(partial.id)).amount, 1000);
+      const replayed = await again.paymentIntents.create(params, { idempotencyKey: "order-9-pay" });
+      assert.equal(replayed.id, paid.id);
+      assert.equal(replayed.lastResponse.headers["idempotent-replayed"], "true");
+
+      const rest = await again.refunds.create({ payment_intent: paid.id });
+      assert.equal(rest.amount, 3000, "the rest of the charge, not the whole of it");
+      const charge = await again.charges.retrieve(chargeIdOf(paid));
+      assert.equal(charge.amount_refunded, 4000);
+      assert.deepEqual(
+        charge.refunds?.data.map((refund) => refund.id),
+        [rest.id, partial.id],
+      );
+
+      const results = await second.deliverPending();
+      const types: string[] = receiver.received.map((r) => r.event.type);
+      for (const type of ["payment_intent.succeeded", "charge.succeeded", "refund.created"])
+        assert.ok(types.includes(type), `${type} delivered after the restart (${types.join()})`);
+      assert.ok(results.every((result) => result.ok));
+      await second.idle();
+      assert.deepEqual(await second.deliverPending(), [], "acknowledged events are not sent again");
+    } finally {
+      await second.stop();
+    }
+    const third = await startCardProcessor({ webhookSecret: secret, journalFile, webhookUrl: receiver.url });
+    try {
+      assert.deepEqual(await third.deliverPending(), [], "acknowledgements survive restarts too");
+    } finally {
+      await third.stop();
+    }
+  } finally {
+    await receiver.close();
+    await rm(directory, { recursive: true, force: true });
   }
 });

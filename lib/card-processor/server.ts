@@ -1,9 +1,11 @@
 // A local stand-in for the part of Stripe's API the app uses, speaking Stripe's wire format so the
 // real `stripe` SDK and real webhook verification run against it unchanged.
 import { createHmac, randomBytes } from "node:crypto";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Stripe from "stripe";
 import { parseStripeForm } from "./form.ts";
@@ -133,6 +135,12 @@ export interface CardProcessorOptions {
   apiKey?: string;
   /** Webhook retries on failure: total attempts and the first backoff, doubled each time. */
   retry?: { attempts?: number; baseDelayMs?: number };
+  /**
+   * Keeps state across restarts, as Stripe does: every event (which carries the whole object it
+   * changed), idempotent answer and successful delivery is appended to this file before the
+   * request is answered, and read back at start. Without it, state lives in memory only.
+   */
+  journalFile?: string;
 }
 
 export interface CardProcessor {
@@ -154,6 +162,11 @@ export interface CardProcessor {
   releaseWebhooks(order?: "created" | "reverse" | readonly string[]): Promise<DeliveryResult[]>;
   /** Send an already delivered event again (a duplicate), optionally signed differently. */
   redeliver(eventId: string, options?: DeliveryOptions): Promise<DeliveryResult>;
+  /**
+   * Sends every event no receiver has acknowledged yet (from before a restart, or whose retries
+   * ran out), oldest first, as Stripe keeps retrying for days. Call once the receiver listens.
+   */
+  deliverPending(): Promise<DeliveryResult[]>;
   /** Resolves when no delivery or retry is in flight. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -298,6 +311,17 @@ function fingerprint(params: FormObject): string {
   return JSON.stringify(params);
 }
 
+interface IdempotentAnswer {
+  route: string;
+  params: string;
+  status: number;
+  body: string;
+}
+
+/** One line of the journal file. */
+type JournalEntry =
+  { event: EventObject } | { delivered: string } | { idempotencyKey: string; answer: IdempotentAnswer };
+
 // --- server --------------------------------------------------------------------------------
 
 export async function startCardProcessor(options: CardProcessorOptions): Promise<CardProcessor> {
@@ -314,11 +338,54 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
   const events: EventObject[] = [];
   const eventsById = new Map<string, EventObject>();
   const deliveries: DeliveryAttempt[] = [];
-  const idempotent = new Map<string, { route: string; params: string; status: number; body: string }>();
+  const idempotent = new Map<string, IdempotentAnswer>();
   const inFlight = new Set<Promise<unknown>>();
   const held: EventObject[] = [];
   let holding = false;
   const stopping = new AbortController();
+  const delivered = new Set<string>();
+
+  const journal = options.journalFile;
+  /** Synchronous, so that what a response announced is on disk before the response is sent. */
+  function record(entry: JournalEntry): void {
+    if (journal !== undefined) appendFileSync(journal, `${JSON.stringify(entry)}\n`);
+  }
+  function remember(key: string, answer: IdempotentAnswer): void {
+    idempotent.set(key, answer);
+    record({ idempotencyKey: key, answer });
+  }
+  function restore(object: StripeObject): void {
+    if (object.object === "payment_intent") paymentIntents.set(object.id, object);
+    else if (object.object === "charge") charges.set(object.id, object);
+    else refunds.set(object.id, object);
+  }
+  if (journal !== undefined) {
+    mkdirSync(path.dirname(journal), { recursive: true });
+    let text = "";
+    try {
+      text = readFileSync(journal, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        break; // a line cut short by a kill ends the usable journal
+      }
+      if ("event" in entry) {
+        events.push(entry.event);
+        eventsById.set(entry.event.id, entry.event);
+        restore(structuredClone(entry.event.data.object));
+      } else if ("delivered" in entry) delivered.add(entry.delivered);
+      else idempotent.set(entry.idempotencyKey, entry.answer);
+    }
+    // Objects embedded in others (a charge's refunds) are the same object once more, as in memory.
+    for (const charge of charges.values())
+      charge.refunds.data = charge.refunds.data.map((refund) => refunds.get(refund.id) ?? refund);
+  }
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -347,7 +414,7 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
       }
       attempts = attempt;
       const signature = signWebhookPayload(payload, opts.secret ?? webhookSecret, opts.timestamp ?? now());
-      const record: DeliveryAttempt = { eventId: event.id, type: event.type, attempt, at: Date.now() };
+      const attemptRecord: DeliveryAttempt = { eventId: event.id, type: event.type, attempt, at: Date.now() };
       try {
         const response = await fetch(url, {
           method: "POST",
@@ -361,12 +428,18 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
         });
         await response.arrayBuffer();
         status = response.status;
-        record.status = status;
-        deliveries.push(record);
-        if (response.ok) return { eventId: event.id, ok: true, attempts: attempt, status };
+        attemptRecord.status = status;
+        deliveries.push(attemptRecord);
+        if (response.ok) {
+          if (!delivered.has(event.id)) {
+            delivered.add(event.id);
+            record({ delivered: event.id });
+          }
+          return { eventId: event.id, ok: true, attempts: attempt, status };
+        }
       } catch (error) {
-        record.error = error instanceof Error ? error.message : String(error);
-        deliveries.push(record);
+        attemptRecord.error = error instanceof Error ? error.message : String(error);
+        deliveries.push(attemptRecord);
       }
     }
     return { eventId: event.id, ok: false, attempts, status };
@@ -386,6 +459,7 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
     };
     events.push(event);
     eventsById.set(event.id, event);
+    record({ event });
     if (holding) held.push(event);
     else void track(deliver(event));
   }
@@ -763,8 +837,7 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
         decodeURIComponent(match.m?.[1] ?? ""),
       );
       const json = JSON.stringify(object, null, 2);
-      if (idempotencyKey !== undefined)
-        idempotent.set(idempotencyKey, { route: routeKey, params, status: 200, body: json });
+      if (idempotencyKey !== undefined) remember(idempotencyKey, { route: routeKey, params, status: 200, body: json });
       send(200, json);
     } catch (error) {
       const apiError =
@@ -773,7 +846,7 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
           : new ApiError(500, { type: "api_error", message: error instanceof Error ? error.message : String(error) });
       const json = JSON.stringify({ error: apiError.body }, null, 2);
       if (apiError.replayable && idempotencyKey !== undefined) {
-        idempotent.set(idempotencyKey, { route: routeKey, params, status: apiError.status, body: json });
+        remember(idempotencyKey, { route: routeKey, params, status: apiError.status, body: json });
       }
       send(apiError.status, json);
     }
@@ -838,6 +911,12 @@ export async function startCardProcessor(options: CardProcessorOptions): Promise
       const event = eventsById.get(eventId);
       if (event === undefined) return Promise.reject(new Error(`No such event: ${eventId}`));
       return track(deliver(event, deliveryOptions));
+    },
+    async deliverPending() {
+      const results: DeliveryResult[] = [];
+      for (const event of events.filter((candidate) => !delivered.has(candidate.id) && !held.includes(candidate)))
+        results.push(await track(deliver(event)));
+      return results;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -144,11 +144,21 @@ export function recordChain(
     saved = head;
   }
 
+  let queued = 0;
   const flush = (): Promise<void> => {
-    running = running.then(flushOnce).catch((error: unknown) => options.onError?.(error));
+    queued++;
+    running = running
+      .then(flushOnce)
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => queued--);
     return running;
   };
-  const timer = setInterval(() => void flush(), options.intervalMs ?? 2_000);
+  // Often: a hard kill loses the blocks mined since the last flush (the relayer sends its own
+  // transactions again; a customer's would be lost), and asking for the head is one cheap call.
+  // A tick while a flush is still running is skipped rather than queued behind it.
+  const timer = setInterval(() => {
+    if (queued === 0) void flush();
+  }, options.intervalMs ?? 250);
   timer.unref();
   return {
     flush,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** A `hardhat node` child process serving JSON-RPC on loopback. */
 export interface HardhatNode {
@@ -12,6 +12,7 @@ export interface HardhatNode {
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const EXIT_WITH_PARENT = pathToFileURL(path.join(PROJECT_ROOT, "lib", "devchain", "exit-with-parent.ts")).href;
 
 /** Runs the project's Hardhat CLI with this process's Node (which is Node 24 under npm scripts). */
 export function hardhatCommand(args: readonly string[]): { command: string; args: string[] } {
@@ -52,14 +53,16 @@ export async function startHardhatNode(
     throw new Error(`Port ${port} already serves JSON-RPC; stop that node or choose another port`);
   }
   const { command, args } = hardhatCommand(["node", "--hostname", "127.0.0.1", "--port", String(port)]);
-  const child = spawn(command, args, {
+  const ownGroup = options.ownProcessGroup === true;
+  const child = spawn(command, ownGroup ? ["--import", EXIT_WITH_PARENT, ...args] : args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...options.env },
-    detached: options.ownProcessGroup === true,
-    stdio: ["ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
+    detached: ownGroup,
+    // In its own group the node learns of the parent's death through its stdin (exit-with-parent.ts).
+    stdio: [ownGroup ? "pipe" : "ignore", options.quiet === false ? "inherit" : "ignore", "inherit"],
   });
   const exited = once(child, "exit");
-  if (options.ownProcessGroup === true) {
+  if (ownGroup) {
     process.once("exit", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     });

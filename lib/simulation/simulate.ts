@@ -12,6 +12,7 @@ import {
   slice,
   toEventSelector,
   toHex,
+  type Abi,
   type Address,
   type Hex,
 } from "viem";
@@ -114,6 +115,7 @@ const MAX_CARD_BATCH = 100;
 
 /** Gas limits per call: generous, so no estimate is needed against a block still being filled. */
 const GAS = {
+  grantRole: 80_000n,
   attest: 150_000n,
   revoke: 80_000n,
   mintStable: 90_000n,
@@ -220,8 +222,10 @@ async function run(context: RunContext): Promise<SimulationSummary> {
 
   // ─── Who is who ───────────────────────────────────────────────────────────────────────────
   const nodeAccounts = chain.accounts.map((address) => getAddress(address));
-  if (nodeAccounts.length < 16) {
-    throw new Error(`the node unlocks ${nodeAccounts.length} accounts; the simulation needs 16 (hardhat node has 20)`);
+  if (nodeAccounts.length <= LOCAL_ACCOUNTS.simulatorKycOfficer) {
+    throw new Error(
+      `the node unlocks ${nodeAccounts.length} accounts; the simulation needs ${LOCAL_ACCOUNTS.simulatorKycOfficer + 1} (hardhat node has 20)`,
+    );
   }
   const customerAccounts: Address[] = [];
   for (let i: number = LOCAL_ACCOUNTS.firstCustomer; i <= LOCAL_ACCOUNTS.lastCustomer; i++) {
@@ -229,9 +233,10 @@ async function run(context: RunContext): Promise<SimulationSummary> {
   }
   const accounts: Accounts = {
     admin: at(nodeAccounts, LOCAL_ACCOUNTS.admin),
-    settler: at(nodeAccounts, LOCAL_ACCOUNTS.settler),
-    franchiseAdmin: at(nodeAccounts, LOCAL_ACCOUNTS.franchiseAdmin),
-    kycOfficer: at(nodeAccounts, LOCAL_ACCOUNTS.kycOfficer),
+    // Never the relayer's accounts (#2-#4): see LOCAL_ACCOUNTS.simulatorSettler.
+    settler: at(nodeAccounts, LOCAL_ACCOUNTS.simulatorSettler),
+    franchiseAdmin: at(nodeAccounts, LOCAL_ACCOUNTS.simulatorFranchiseAdmin),
+    kycOfficer: at(nodeAccounts, LOCAL_ACCOUNTS.simulatorKycOfficer),
     customers: customerAccounts,
     // The accounts after the customers: #10-#14 own restaurants, #15 buys one.
     franchisees: nodeAccounts.slice(LOCAL_ACCOUNTS.lastCustomer + 1, LOCAL_ACCOUNTS.lastCustomer + 6),
@@ -277,7 +282,29 @@ async function run(context: RunContext): Promise<SimulationSummary> {
   const rateChangeWave = Math.max(1, Math.floor(waves.length / 2));
   log(`${orders.length} orders in ${waves.length} waves (run ${runTag})`);
 
-  // ─── Setup: KYC, stable-token top-ups, restaurants ────────────────────────────────────────
+  // ─── Setup: the simulator's roles, KYC, stable-token top-ups, restaurants ──────────────────
+  const roles = [
+    { contract: c.orderSettlement, role: "SETTLER_ROLE", holder: accounts.settler },
+    { contract: c.franchiseNFT, role: "FRANCHISE_ADMIN_ROLE", holder: accounts.franchiseAdmin },
+    { contract: c.kycRegistry, role: "KYC_OFFICER_ROLE", holder: accounts.kycOfficer },
+  ] as const;
+  let granting = false;
+  for (const { contract, role, holder } of roles) {
+    const abi = contract.abi as Abi;
+    const id = (await client.readContract({ address: contract.address, abi, functionName: role })) as Hex;
+    if (await client.readContract({ address: contract.address, abi, functionName: "hasRole", args: [id, holder] }))
+      continue;
+    chain.send({
+      from: accounts.admin,
+      to: contract.address,
+      data: encodeFunctionData({ abi, functionName: "grantRole", args: [id, holder] }),
+      gas: GAS.grantRole,
+      what: `grant ${role}`,
+    });
+    granting = true;
+  }
+  if (granting) await chain.mine();
+
   const latest = await client.getBlock({ blockTag: "latest" });
   const kycExpiry = latest.timestamp + 365n * DAY;
   for (const franchisee of [...accounts.franchisees, accounts.buyer]) {
