@@ -31,7 +31,7 @@ export interface ChainGateway {
   /** The latest block's timestamp (Unix seconds): the contracts check deadlines against it, not the wall clock. */
   chainTime(): Promise<number>;
   /** Whether the relayer keeps up, for /health. */
-  health(): Promise<RelayerHealthReport>;
+  readonly health: () => Promise<RelayerHealthReport>;
 }
 
 export interface CardProcessor {

@@ -41,6 +41,10 @@ export interface Config {
     readonly franchiseAdminKey: `0x${string}` | undefined;
     /** KycRegistry's KYC officer: attestations of approved KYC cases (local default: account #4). */
     readonly kycOfficerKey: `0x${string}` | undefined;
+    /** Work older than this makes the relayer stuck: /health answers 503, `relayer_stuck` is 1. */
+    readonly stuckAfterMs: number;
+    /** Most nonces the relayer fills below one of its transactions before it stops and asks for an operator. */
+    readonly maxGapFill: number;
   };
   /** Port of the local card processor that stands in for Stripe when STRIPE_SECRET_KEY is unset. */
   readonly cardProcessorPort: number;
@@ -144,6 +148,8 @@ export function loadConfig(env: Env = process.env): Config {
       settlerKey: privateKey(env, "RELAYER_PRIVATE_KEY"),
       franchiseAdminKey: privateKey(env, "FRANCHISE_ADMIN_PRIVATE_KEY"),
       kycOfficerKey: privateKey(env, "KYC_OFFICER_PRIVATE_KEY"),
+      stuckAfterMs: integer(env, "RELAYER_STUCK_AFTER_SECONDS", 120, 5, 86_400) * 1000,
+      maxGapFill: integer(env, "RELAYER_MAX_GAP_FILL", 64, 0, 10_000),
     },
     cardProcessorPort: integer(env, "CARD_PROCESSOR_PORT", 12_111, 1, 65_535),
     paymentToken: address(env, "PAYMENT_TOKEN_ADDRESS"),

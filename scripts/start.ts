@@ -244,7 +244,10 @@ try {
         : process.env,
       chainId,
     ),
-    relayer: { accounts: relayerAccounts(localChain) },
+    relayer: {
+      accounts: relayerAccounts(localChain),
+      options: { stuckAfterMs: config.relayer.stuckAfterMs, maxGapFill: config.relayer.maxGapFill },
+    },
     stripe,
     localCardProcessor: {
       webhookUrl: `http://${apiHost}:${config.port}/api/v1/webhooks/stripe`,

@@ -223,9 +223,9 @@ describe("npm start: the whole stack in one command", () => {
       );
 
       // Customers keep paying by card; the whole process tree dies by SIGKILL in the middle of it.
-      let killed = false;
+      const run = { killed: false };
       const workers = customers.map(async (customer) => {
-        while (!killed) {
+        while (!run.killed) {
           try {
             const order = await rest<{ id: string }>(
               "POST",
@@ -241,12 +241,12 @@ describe("npm start: the whole stack in one command", () => {
             );
             if (paid.status === "succeeded") ordersPaid++;
           } catch (error) {
-            if (!killed) throw error;
+            if (!run.killed) throw error;
           }
         }
       });
       while (ordersPaid < 45) await new Promise((resolve) => setTimeout(resolve, 20));
-      killed = true;
+      run.killed = true;
       process.kill(-pid, "SIGKILL");
       await Promise.all(workers);
     } finally {

@@ -836,7 +836,7 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       lastDrainError = undefined;
       metrics.lastDrain.set(lastDrainOkAt / 1000);
     } else {
-      lastDrainError = firstError instanceof Error ? firstError.message : String(firstError);
+      lastDrainError = firstError instanceof Error ? firstError.message : JSON.stringify(firstError);
     }
     await refreshGauge().catch(() => undefined);
     // Retryable failures were recorded on the rows (attempts, backoff); anything else is a bug or

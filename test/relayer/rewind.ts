@@ -11,9 +11,10 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { Address, Hex } from "viem";
 
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { accountAt, openRestaurant, startDevChain, type DevChain } from "../helpers/devchain.ts";
+import { createChainClient } from "../../lib/chain/client.ts";
+import { accountAt, freePort, openRestaurant, startDevChain, type DevChain } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
-import { cardPayment, enqueue, outboxRow, relayerFor, settlementLogs, SETTLER } from "./setup.ts";
+import { cardPayment, enqueue, FAST, outboxRow, relayerFor, settlementLogs, SETTLER } from "./setup.ts";
 
 describe("relayer: the chain loses blocks", () => {
   let chain: DevChain;
@@ -34,7 +35,7 @@ describe("relayer: the chain loses blocks", () => {
     await Promise.all([chain.stop(), db.drop()]);
   });
 
-  const snapshot = (): Promise<Hex> => chain.client.request({ method: "evm_snapshot" } as never) as Promise<Hex>;
+  const snapshot = (): Promise<Hex> => chain.client.request<Hex>({ method: "evm_snapshot" } as never);
   const revertTo = async (id: Hex): Promise<void> => {
     assert.equal(await chain.client.request({ method: "evm_revert", params: [id] } as never), true);
   };
@@ -124,5 +125,38 @@ describe("relayer: the chain loses blocks", () => {
       [SETTLER.address.toLowerCase()],
     );
     assert.equal(rows[0]?.count, "0", "nothing left waiting for a receipt");
+  });
+  it("test_health_reportsAStuckRelayerUntilItKeepsUpAgain", async () => {
+    // The node is unreachable: nothing drains, the row waits, and the relayer says so.
+    const deadNode = relayerFor(chain, db, {
+      client: createChainClient(`http://127.0.0.1:${(await freePort()).toString()}`),
+      options: { ...FAST, stuckAfterMs: 300 },
+    });
+    await enqueue(db, "settle_card", "card:stuck-1", cardPayment("stuck-1", 1n, customer, 500n));
+    try {
+      await deadNode.drainOnce().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const stuck = await deadNode.health();
+      assert.equal(stuck.ok, false);
+      assert.match(stuck.reason ?? "", /outbox row has waited|no drain has succeeded/);
+      assert.equal(stuck.unfinishedRows, 1);
+      assert.match(await deadNode.registry.metrics(), /relayer_stuck 1/);
+    } finally {
+      await deadNode.stop();
+    }
+    const live = relayerFor(chain, db, { options: { ...FAST, stuckAfterMs: 300 } });
+    try {
+      await db.pool.query("UPDATE outbox SET not_before = now() WHERE dedupe_key = 'card:stuck-1'");
+      await live.drainOnce();
+      await settledOnce(["stuck-1"], 500n);
+      const healthy = await live.health();
+      assert.deepEqual(
+        { ok: healthy.ok, rows: healthy.unfinishedRows, reason: healthy.reason },
+        { ok: true, rows: 0, reason: undefined },
+      );
+      assert.match(await live.registry.metrics(), /relayer_stuck 0/);
+    } finally {
+      await live.stop();
+    }
   });
 });
