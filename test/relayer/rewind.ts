@@ -35,7 +35,7 @@ describe("relayer: the chain loses blocks", () => {
     await Promise.all([chain.stop(), db.drop()]);
   });
 
-  const snapshot = (): Promise<Hex> => chain.client.request<Hex>({ method: "evm_snapshot" } as never);
+  const snapshot = (): Promise<Hex> => chain.client.request<{ ReturnType: Hex }>({ method: "evm_snapshot" } as never);
   const revertTo = async (id: Hex): Promise<void> => {
     assert.equal(await chain.client.request({ method: "evm_revert", params: [id] } as never), true);
   };
