@@ -240,7 +240,8 @@ export function createIndexer(context: IndexerContext): Indexer {
 
   async function fetchBatch(from: bigint, to: bigint): Promise<FetchedBatch> {
     const fetchStarted = performance.now();
-    const fetched = await fetchRange(client, addresses, from, to);
+    const windowStart = (head ?? to) - BigInt(options.reorgWindow);
+    const fetched = await fetchRange(client, addresses, from, to, windowStart);
     const decodeStarted = performance.now();
     const events = fetched.logs.map((log) => decoder.decode(log));
     const done = performance.now();
@@ -337,7 +338,7 @@ export function createIndexer(context: IndexerContext): Indexer {
     if (to < target) prefetch(to + 1n, to + range < target ? to + range : target);
 
     const processStarted = performance.now();
-    const timestampOf = (block: bigint): Date => (fetched.headers.get(block) as BlockHeader).timestamp;
+    const timestampOf = (block: bigint): Date => fetched.timestamps.get(block) as Date;
     const batch = new Batch();
     const keys = eventKeys(events);
     const orderKeys = [...(keys.get(ORDER) ?? [])];

@@ -69,8 +69,10 @@ export interface FetchedRange {
   readonly from: bigint;
   readonly to: bigint;
   readonly logs: readonly ChainLog[];
-  /** Headers of `from`, `to` and every block with a log, by number. */
+  /** Headers of `from`, `to`, and of the blocks with logs that were asked for or carried no timestamp, by number. */
   readonly headers: ReadonlyMap<bigint, BlockHeader>;
+  /** The timestamp of every block with a log, by number. */
+  readonly timestamps: ReadonlyMap<bigint, Date>;
 }
 
 export async function fetchHeaders(client: PublicClient, numbers: Iterable<bigint>): Promise<Map<bigint, BlockHeader>> {
@@ -91,33 +93,59 @@ export async function fetchHeaders(client: PublicClient, numbers: Iterable<bigin
 }
 
 /**
- * Logs of `addresses` in [from, to] and the headers needed to place them, checked against each
- * other: every log's block hash must be the hash of the header fetched for its block.
+ * Logs of `addresses` in [from, to] and what is needed to place them, checked against each other.
+ *
+ * Nodes that put `blockTimestamp` on logs (geth 1.16+, reth, Hardhat/EDR) spare one header per
+ * block with logs, which on a chain with a few events per block costs more than the logs
+ * themselves. Their block hashes are then trusted because `to` has the same hash after the logs
+ * were read as before: a reorg replacing any block of the range replaces `to` too. Headers are
+ * still fetched for blocks with logs above `headersAbove` (the reorg window, where they are
+ * remembered to find a common ancestor) and for logs without a timestamp.
  */
 export async function fetchRange(
   client: PublicClient,
   addresses: readonly Address[],
   from: bigint,
   to: bigint,
+  headersAbove: bigint = -1n,
 ): Promise<FetchedRange> {
   let logs: ChainLog[];
-  let headers: Map<bigint, BlockHeader>;
+  let before: Map<bigint, BlockHeader>;
+  let after: Map<bigint, BlockHeader>;
   try {
-    logs = await client.getLogs({ address: [...addresses], fromBlock: from, toBlock: to });
-    headers = await fetchHeaders(client, [from, to, ...logs.map((log) => log.blockNumber)]);
+    // Issued in one tick: the headers and the logs share one JSON-RPC batch, headers first.
+    const headersBefore = fetchHeaders(client, [from, to]);
+    const logsRead = client.getLogs({ address: [...addresses], fromBlock: from, toBlock: to });
+    [before, logs] = await Promise.all([headersBefore, logsRead]);
+    const needed = new Set<bigint>([to]);
+    for (const log of logs) {
+      if (log.blockNumber > headersAbove || log.blockTimestamp === undefined) needed.add(log.blockNumber);
+    }
+    after = await fetchHeaders(client, needed);
   } catch (error) {
     throw classifyRpcError(error);
   }
+  if ((after.get(to) as BlockHeader).hash !== (before.get(to) as BlockHeader).hash) {
+    throw new ChainMovedError(`block ${to} changed while the logs of ${from}-${to} were read`);
+  }
+  const headers = new Map([...before, ...after]);
+  const timestamps = new Map<bigint, Date>();
+  const hashes = new Map<bigint, string>();
   for (const log of logs) {
     if (log.removed) throw new ChainMovedError(`log ${log.logIndex} of block ${log.blockNumber} was removed`);
-    if (headers.get(log.blockNumber)?.hash !== log.blockHash) {
-      throw new ChainMovedError(`block ${log.blockNumber} changed while its logs were read`);
+    const header = headers.get(log.blockNumber);
+    const hash = header?.hash ?? hashes.get(log.blockNumber) ?? log.blockHash;
+    if (log.blockHash !== hash) throw new ChainMovedError(`block ${log.blockNumber} changed while its logs were read`);
+    hashes.set(log.blockNumber, hash);
+    if (!timestamps.has(log.blockNumber)) {
+      // A log without a timestamp had its header fetched above.
+      timestamps.set(log.blockNumber, header?.timestamp ?? new Date(Number(log.blockTimestamp) * 1000));
     }
   }
   logs.sort((a, b) =>
     a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
   );
-  return { from, to, logs, headers };
+  return { from, to, logs, headers, timestamps };
 }
 
 /** Canonical hashes of the given blocks; null where the chain has no such block (any more). */
