@@ -1,4 +1,4 @@
-import type { Row, TableSpec, VersionedTableSpec } from "./tables.ts";
+import type { Row, TableSpec, Value, VersionedTableSpec } from "./tables.ts";
 
 /** One entity's state across a batch: the version current in the database before it, then new versions. */
 interface Versions {
@@ -22,6 +22,23 @@ export class Batch {
     for (const row of rows) map.set(keyOf(table, row), { base: row, versions: [] });
   }
 
+  /**
+   * Seeds `keys` from the batch before this one, whose state is newer than the database's while
+   * it is being written. Returns the keys it does not know, to be loaded from the database.
+   * Rows are shared, never changed: `put` makes new ones.
+   */
+  inherit(previous: Batch, table: VersionedTableSpec, keys: Iterable<string>): string[] {
+    const map = this.table(table);
+    const known = previous.entities.get(table);
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const entry = known?.get(key);
+      if (entry === undefined) unknown.push(key);
+      else map.set(key, { base: entry.versions.at(-1) ?? entry.base, versions: [] });
+    }
+    return unknown;
+  }
+
   /** The entity's latest state, or null if it never existed. */
   get(table: VersionedTableSpec, key: string): Row | null {
     const entry = this.table(table).get(key);
@@ -29,10 +46,12 @@ export class Batch {
     return entry.versions.at(-1) ?? entry.base;
   }
 
-  /** Sets the entity's state from `block` on. */
+  /** Sets the entity's state from `block` on. A state equal to the current one makes no new version. */
   put(table: VersionedTableSpec, key: string, block: bigint, row: Row): void {
     const entry = this.table(table).get(key);
     if (entry === undefined) throw new Error(`${table.name} ${key} was not loaded before the batch`);
+    const current = entry.versions.at(-1) ?? entry.base;
+    if (current !== null && sameState(table, current, row)) return;
     const next: Row = { ...row, [table.key]: row[table.key] ?? key, block_from: block, block_to: null };
     const last = entry.versions.at(-1);
     if (last !== undefined && last.block_from === block) entry.versions[entry.versions.length - 1] = next;
@@ -80,6 +99,35 @@ export class Batch {
     if (map === undefined) this.entities.set(table, (map = new Map<string, Versions>()));
     return map;
   }
+}
+
+const VERSION_COLUMNS = new Set(["block_from", "block_to"]);
+
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return (a ?? null) === (b ?? null);
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  // int8 and numeric columns hold bigints; a handler may write an int4-sized count as a number.
+  if (typeof a === "bigint" || typeof b === "bigint") {
+    return (typeof a === "bigint" || typeof a === "number") && (typeof b === "bigint" || typeof b === "number")
+      ? BigInt(a) === BigInt(b)
+      : false;
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const json = (value: unknown): string =>
+      JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item));
+    return json(a) === json(b);
+  }
+  return false;
+}
+
+/** Whether `next` states what `current` already does (the key and block range aside). */
+function sameState(table: VersionedTableSpec, current: Row, next: Row): boolean {
+  for (const [name] of table.columns) {
+    if (name === table.key || VERSION_COLUMNS.has(name)) continue;
+    if (!sameValue(current[name], next[name])) return false;
+  }
+  return true;
 }
 
 export function keyOf(table: VersionedTableSpec, row: Row): string {

@@ -28,7 +28,7 @@ import {
   type BlockHeader,
   type Cursor,
 } from "./store.ts";
-import { ORDER, VERSIONED_TABLES } from "./tables.ts";
+import { ORDER, VERSIONED_TABLES, type VersionedTableSpec } from "./tables.ts";
 
 /** The contracts whose events make up the mirror. */
 export const INDEXED_CONTRACTS = ["KycRegistry", "HotPotToken", "FranchiseNFT", "OrderSettlement"] as const;
@@ -115,6 +115,10 @@ export function createIndexer(context: IndexerContext): Indexer {
   // The next range, fetched and decoded while the current batch is applied and written. Used only
   // if the next step starts exactly where it begins; the same checks as for any fetch apply then.
   let prefetched: { from: bigint; to: bigint; result: Promise<FetchedBatch> } | null = null;
+  // The batch being written, in its own transaction on the session, while the next one is
+  // fetched and applied in memory (seeded from this one's state where it changed). Only one at
+  // a time: the next write waits for it, and so does anything that reads the cursor.
+  let writing: { readonly to: BlockHeader; readonly batch: Batch; readonly done: Promise<void> } | null = null;
 
   let resolveDone!: () => void;
   let rejectDone!: (error: unknown) => void;
@@ -260,18 +264,29 @@ export function createIndexer(context: IndexerContext): Indexer {
     prefetched = { from, to, result };
   }
 
+  /** Waits for the batch being written; its failure is the step's failure. */
+  async function settleWrite(): Promise<void> {
+    const pending = writing;
+    if (pending === null) return;
+    writing = null;
+    await pending.done;
+  }
+
   /** One batch. Returns false when there is nothing to do until the next head. */
   async function step(session: pg.PoolClient): Promise<boolean> {
     headPending = false;
-    const current = cursor as Cursor;
     const latest = await client.getBlockNumber({ cacheTime: 0 }).catch((error: unknown) => {
       throw classifyRpcError(error);
     });
     head = latest;
     metrics.headBlock.set(Number(latest));
     const target = latest - BigInt(options.confirmations);
+    // Where this batch starts: after the one being written, if any.
+    const base = writing?.to ?? { number: (cursor as Cursor).blockNumber, hash: (cursor as Cursor).blockHash };
 
-    if (current.blockNumber >= target) {
+    if (base.number >= target) {
+      await settleWrite();
+      const current = cursor as Cursor;
       if (verifiedHead !== latest) {
         const hash = (await fetchHashes(client, [current.blockNumber])).get(current.blockNumber);
         if (hash !== current.blockHash) {
@@ -286,7 +301,7 @@ export function createIndexer(context: IndexerContext): Indexer {
     }
     caughtUp = false;
 
-    const from = current.blockNumber + 1n;
+    const from = base.number + 1n;
     const ahead = prefetched;
     prefetched = null;
     const usePrefetched = ahead !== null && ahead.from === from && ahead.to <= target;
@@ -317,8 +332,9 @@ export function createIndexer(context: IndexerContext): Indexer {
     metrics.batchDuration.observe({ phase: "fetch" }, fetchedBatch.fetchSeconds);
     const fromHeader = fetched.headers.get(from) as BlockHeader;
     const toHeader = fetched.headers.get(to) as BlockHeader;
-    if (fromHeader.parentHash !== current.blockHash) {
-      await handleReorg(session, current);
+    if (fromHeader.parentHash !== base.hash) {
+      await settleWrite();
+      await handleReorg(session, cursor as Cursor);
       return true;
     }
     metrics.syncDelay.set(Math.max(0, (Date.now() - fromHeader.timestamp.getTime()) / 1000));
@@ -340,14 +356,19 @@ export function createIndexer(context: IndexerContext): Indexer {
     const processStarted = performance.now();
     const timestampOf = (block: bigint): Date => fetched.timestamps.get(block) as Date;
     const batch = new Batch();
+    const previous = writing?.batch;
+    // The session is busy with the previous batch's transaction; what it does not change is the
+    // same in the database before and after it commits.
+    const reader = writing === null ? session : db.pool;
+    const seed = async (table: VersionedTableSpec, requested: Iterable<string>): Promise<void> => {
+      const keys = previous === undefined ? [...requested] : batch.inherit(previous, table, requested);
+      batch.seed(table, await loadCurrent(reader, table, keys), keys);
+    };
     const keys = eventKeys(events);
-    const orderKeys = [...(keys.get(ORDER) ?? [])];
-    batch.seed(ORDER, await loadCurrent(session, ORDER, orderKeys), orderKeys);
+    await seed(ORDER, keys.get(ORDER) ?? []);
     orderRestaurantKeys(batch, events, keys);
     for (const table of VERSIONED_TABLES) {
-      if (table === ORDER) continue;
-      const tableKeys = [...(keys.get(table) ?? [])];
-      batch.seed(table, await loadCurrent(session, table, tableKeys), tableKeys);
+      if (table !== ORDER) await seed(table, keys.get(table) ?? []);
     }
     applyEvents(batch, events, timestampOf);
     // Decoding happened with the fetch; it is processing all the same.
@@ -356,22 +377,30 @@ export function createIndexer(context: IndexerContext): Indexer {
       fetchedBatch.decodeSeconds + (performance.now() - processStarted) / 1000,
     );
 
+    await settleWrite();
+    const current = cursor as Cursor;
     const windowStart = latest - BigInt(options.reorgWindow);
     const blocks = [...fetched.headers.values()].filter((block) => block.number > windowStart || block.number === to);
-    const writeTimer = metrics.batchDuration.startTimer({ phase: "write" });
-    await writeBatch(session, {
-      cursor: current,
-      to: toHeader,
-      events,
-      timestampOf,
-      batch,
-      blocks,
-      pruneBelow: windowStart,
-    });
-    writeTimer();
-    metrics.eventsIndexed.inc(events.length);
-    setCursor({ ...current, blockNumber: to, blockHash: toHeader.hash, blockTimestamp: toHeader.timestamp });
-    if (to >= target) metrics.syncDelay.set(0);
+    const write = async (): Promise<void> => {
+      const writeTimer = metrics.batchDuration.startTimer({ phase: "write" });
+      await writeBatch(session, {
+        cursor: current,
+        to: toHeader,
+        events,
+        timestampOf,
+        batch,
+        blocks,
+        pruneBelow: windowStart,
+      });
+      writeTimer();
+      metrics.eventsIndexed.inc(events.length);
+      setCursor({ ...current, blockNumber: to, blockHash: toHeader.hash, blockTimestamp: toHeader.timestamp });
+      if (to >= target) metrics.syncDelay.set(0);
+    };
+    const done = write();
+    // Awaited by the next step, or dropped with the session after a failure elsewhere.
+    done.catch(() => undefined);
+    writing = { to: toHeader, batch, done };
     return true;
   }
 
@@ -402,9 +431,14 @@ export function createIndexer(context: IndexerContext): Indexer {
           // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() flips it during the await
           if (!progressed && !control.stopped) await waitForHead();
         }
+        await settleWrite();
         session.release();
         session = null;
       } catch (raw) {
+        // A write still in flight dies with the session (its transaction rolls back); the cursor
+        // is read again from the database when the next session opens.
+        writing = null;
+        prefetched = null;
         session?.release(true);
         const error = classify(raw);
         lastError = error.message;

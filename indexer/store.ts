@@ -165,7 +165,7 @@ function keyType(table: VersionedTableSpec): ColumnType {
 
 /** Current versions (block_to NULL) of the given entities. */
 export async function loadCurrent(
-  client: pg.PoolClient,
+  client: pg.PoolClient | pg.Pool,
   table: VersionedTableSpec,
   keys: readonly string[],
 ): Promise<Row[]> {
