@@ -62,7 +62,8 @@ contract HotPotToken is IHotPotToken, ERC20, ERC20Burnable, ERC20Permit, Pausabl
     /// @dev The single place where balances change: pausing applies to transfers, mints and burns,
     /// all but the mint of a `restore`.
     function _update(address from, address to, uint256 value) internal override {
-        if (!_restoring) _requireNotPaused();
+        // The flag is read only while paused: unpaused, a mint or transfer costs what it did.
+        if (paused() && !_restoring) revert EnforcedPause();
         super._update(from, to, value);
     }
 }
