@@ -269,6 +269,78 @@ describe("order life cycle", async () => {
     );
   });
 
+  it("refunds and reclaims discounted orders while the loyalty token is paused", async () => {
+    const platform = await networkHelpers.loadFixture(restaurantFixture);
+    const alice = platform.wallet(ACCOUNT.alice);
+    const refunded = await tokenOrder(platform, connection, {
+      label: "token-paused-refund",
+      restaurantId: 1n,
+      customer: alice.account.address,
+      price: 2_000n,
+      discount: 20n,
+    });
+    const reclaimed = await tokenOrder(platform, connection, {
+      label: "token-paused-reclaim",
+      restaurantId: 1n,
+      customer: alice.account.address,
+      price: 1_000n,
+      discount: 30n,
+    });
+    await placeApproved(platform, refunded);
+    await placeApproved(platform, reclaimed);
+    const points = await platform.hotPotToken.read.balanceOf([alice.account.address]);
+
+    await platform.hotPotToken.write.pause();
+    await platform.orderSettlement.write.refund([refunded], platform.asSigner.settler);
+    await networkHelpers.time.increase(DAY);
+    await platform.orderSettlement.write.reclaim([reclaimed], { account: alice.account });
+    assert.equal(
+      await platform.hotPotToken.read.balanceOf([alice.account.address]),
+      points + 50n * POINTS_PER_DISCOUNT_TETRI,
+      "both discounts' points restored while paused",
+    );
+    // New rewards still wait for the unpause.
+    await viem.assertions.revertWithCustomError(
+      platform.orderSettlement.write.settleCardPayment(
+        [
+          keccak256(toHex("order:token-paused-card")),
+          1n,
+          alice.account.address,
+          100n,
+          keccak256(toHex("pi_tp")),
+          RECEIPT_DIGEST,
+        ],
+        platform.asSigner.settler,
+      ),
+      platform.hotPotToken,
+      "EnforcedPause",
+    );
+  });
+
+  it("keeps what a card refund could not claw back as debt, repaid by points coming back", async () => {
+    const platform = await networkHelpers.loadFixture(restaurantFixture);
+    const alice = platform.wallet(ACCOUNT.alice);
+    // Alice parks all 50 HOTPOT of her card order as a discount, then the card payment is refunded.
+    const parked = await tokenOrder(platform, connection, {
+      label: "parked",
+      restaurantId: 1n,
+      customer: alice.account.address,
+      price: 1_000n,
+      discount: 50n,
+    });
+    await placeApproved(platform, parked);
+    await platform.orderSettlement.write.recordCardRefund(
+      [keccak256(toHex("order:seed")), 5_000n, keccak256(toHex("re_seed"))],
+      platform.asSigner.settler,
+    );
+    assert.equal(await platform.orderSettlement.read.loyaltyDebtOf([alice.account.address]), 50n * HOTPOT);
+
+    await networkHelpers.time.increase(DAY);
+    await platform.orderSettlement.write.reclaim([parked], { account: alice.account });
+    assert.equal(await platform.hotPotToken.read.balanceOf([alice.account.address]), 0n, "no points regained");
+    assert.equal(await platform.orderSettlement.read.loyaltyDebtOf([alice.account.address]), 0n, "debt repaid");
+  });
+
   it("keeps every role to its holder", async () => {
     const platform = await networkHelpers.loadFixture(restaurantFixture);
     const stranger = { account: platform.wallet(ACCOUNT.stranger).account };
