@@ -139,7 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBlockRange: integer(env, "INDEXER_MAX_BLOCK_RANGE", 5_000, 1, 1_000_000),
       pollIntervalMs: integer(env, "INDEXER_POLL_INTERVAL_MS", 1_000, 10, 600_000),
       reorgWindow: integer(env, "INDEXER_REORG_WINDOW", 256, 1, 100_000),
-      targetLogsPerBatch: integer(env, "INDEXER_BATCH_LOGS", 10_000, 100, 1_000_000),
+      targetLogsPerBatch: integer(env, "INDEXER_BATCH_LOGS", 10_000, 100, 15_000),
     },
     corsOrigins: origins(env, "CORS_ORIGINS"),
     rateLimits: {
