@@ -20,6 +20,9 @@ const compiler = {
   },
 };
 
+// Calls per invariant run. Runs × depth is what an invariant campaign costs; see README (Figures).
+const INVARIANT_DEPTH = 64;
+
 export default defineConfig({
   // viem for tests, deployment and operator scripts; ethers + TypeChain bindings for
   // wallet-side examples (examples/), which is what most wallet integrators use.
@@ -34,10 +37,20 @@ export default defineConfig({
     ignition: "deploy",
     tests: { nodejs: "test", solidity: "test/solidity" },
   },
+  // Solidity test profiles (`hardhat test solidity --test-profile <name>`): `default` runs in
+  // `npm test` (with coverage) on every push; `deep` is `npm run test:deep`, the CI job deep-fuzz.
   test: {
     solidity: {
-      fuzz: { runs: 512 },
-      invariant: { runs: 64, depth: 64, failOnRevert: false },
+      profiles: {
+        default: {
+          fuzz: { runs: 1_000 },
+          invariant: { runs: 1_000, depth: INVARIANT_DEPTH, failOnRevert: false },
+        },
+        deep: {
+          fuzz: { runs: 10_000 },
+          invariant: { runs: 10_000, depth: INVARIANT_DEPTH, failOnRevert: false },
+        },
+      },
     },
   },
   networks: {

@@ -49,6 +49,7 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
     mapping(bytes32 orderId => OrderRecord) private _orders;
     mapping(bytes32 orderId => bytes32 orderHash) private _tokenOrderHashes;
     mapping(bytes32 refundRef => bool) private _recordedRefunds;
+    mapping(address customer => uint256 points) private _loyaltyDebt;
 
     constructor(
         address admin,
@@ -100,7 +101,8 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
 
         uint256 paid = order.price - order.discount;
         (uint256 franchiseeAmount, uint256 platformFee) = OrderMath.split(paid, feeBps);
-        uint256 reward = OrderMath.reward(paid, _currencies[order.token].rewardPerUnit);
+        Currency memory cur = _currencies[order.token];
+        uint256 reward = OrderMath.cappedReward(paid, cur.rewardPerUnit, platformFee, cur.pointsPerDiscountUnit);
 
         _orders[order.orderId].status = OrderStatus.Fulfilled;
         emit TokenOrderFulfilled(
@@ -124,11 +126,7 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
         _requireEscrowed(order);
         (address franchisee, , ) = FRANCHISE.payoutInfo(order.restaurantId);
         _requireOperator(franchisee, order.restaurantId);
-
-        uint256 paid = order.price - order.discount;
-        _orders[order.orderId].status = OrderStatus.Refunded;
-        emit TokenOrderRefunded(order.orderId, msg.sender, paid, order.pointsRedeemed);
-        _returnEscrow(order, paid);
+        _returnEscrow(order, OrderStatus.Refunded);
     }
 
     /// @inheritdoc IOrderSettlement
@@ -136,11 +134,7 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
         _requireEscrowed(order);
         if (msg.sender != order.customer) revert OrderSettlementNotCustomer(msg.sender, order.customer);
         if (block.timestamp < order.reclaimAfter) revert OrderSettlementReclaimNotYet(order.reclaimAfter);
-
-        uint256 paid = order.price - order.discount;
-        _orders[order.orderId].status = OrderStatus.Reclaimed;
-        emit TokenOrderReclaimed(order.orderId, paid, order.pointsRedeemed);
-        _returnEscrow(order, paid);
+        _returnEscrow(order, OrderStatus.Reclaimed);
     }
 
     // ─── Card payments ───────────────────────────────────────────────────────────────────────
@@ -207,8 +201,7 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
         // Rewards are linear in the amount, so clawing back amount × rate on each partial refund
         // takes back exactly what was minted once the whole payment is refunded.
         uint256 clawback = OrderMath.reward(amount, _cardRateHistory[record.cardRateEpoch]);
-        uint256 balance = LOYALTY.balanceOf(record.customer);
-        uint256 burned = clawback < balance ? clawback : balance;
+        (uint256 burned, uint256 shortfall) = OrderMath.takeUpTo(clawback, LOYALTY.balanceOf(record.customer));
         // `record.cardAmount >= amount` was checked above.
         uint64 remaining;
         unchecked {
@@ -218,9 +211,12 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
         _recordedRefunds[refundRef] = true;
         _orders[orderId].cardAmount = remaining;
         if (remaining == 0) _orders[orderId].status = OrderStatus.CardRefunded;
-        // `burned <= clawback` by construction.
-        unchecked {
-            emit CardRefundRecorded(orderId, refundRef, amount, remaining, burned, clawback - burned);
+        emit CardRefundRecorded(orderId, refundRef, amount, remaining, burned, shortfall);
+        if (shortfall != 0) {
+            // Checked: debt is bounded by rewards ever minted, far below 2^256.
+            uint256 debt = _loyaltyDebt[record.customer] + shortfall;
+            _loyaltyDebt[record.customer] = debt;
+            emit LoyaltyDebtRecorded(record.customer, orderId, shortfall, debt);
         }
 
         if (burned != 0) LOYALTY.redeem(record.customer, burned);
@@ -232,8 +228,9 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
     function setCurrency(address token, Currency calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (token == address(0)) revert OrderSettlementZeroAddress();
         if (config.maxDiscountBps > OrderMath.BPS) revert OrderSettlementInvalidCurrencyConfig();
-        // A discount without a price in points would give food away for nothing.
-        if (config.maxDiscountBps != 0 && config.pointsPerDiscountUnit == 0)
+        // A discount without a price in points would give food away for nothing, and rewards are
+        // capped by what the fee buys back in points (OrderMath.cappedReward), so they need it too.
+        if ((config.maxDiscountBps != 0 || config.rewardPerUnit != 0) && config.pointsPerDiscountUnit == 0)
             revert OrderSettlementInvalidCurrencyConfig();
 
         _currencies[token] = config;
@@ -307,6 +304,11 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
     }
 
     /// @inheritdoc IOrderSettlement
+    function loyaltyDebtOf(address customer) external view returns (uint256) {
+        return _loyaltyDebt[customer];
+    }
+
+    /// @inheritdoc IOrderSettlement
     function treasury() external view returns (address) {
         return _treasury;
     }
@@ -370,10 +372,23 @@ contract OrderSettlement is IOrderSettlement, AccessControl, EIP712, Pausable, R
         );
     }
 
-    /// @dev Returns an escrowed order's tokens and restores its redeemed points.
-    function _returnEscrow(TokenOrder calldata order, uint256 paid) private {
+    /// @dev Closes an escrowed order as Refunded or Reclaimed: returns its tokens and its redeemed
+    /// points, which repay the customer's loyalty debt first. `restore` mints even while the loyalty
+    /// token is paused.
+    function _returnEscrow(TokenOrder calldata order, OrderStatus status) private {
+        uint256 paid = order.price - order.discount;
+        uint256 debt = order.pointsRedeemed == 0 ? 0 : _loyaltyDebt[order.customer];
+        (uint256 repaid, uint256 debtLeft) = OrderMath.takeUpTo(debt, order.pointsRedeemed);
+        uint256 restored = order.pointsRedeemed - repaid;
+        if (repaid != 0) _loyaltyDebt[order.customer] = debtLeft;
+
+        _orders[order.orderId].status = status;
+        if (status == OrderStatus.Refunded) emit TokenOrderRefunded(order.orderId, msg.sender, paid, restored);
+        else emit TokenOrderReclaimed(order.orderId, paid, restored);
+        if (repaid != 0) emit LoyaltyDebtRepaid(order.customer, order.orderId, repaid, debtLeft);
+
         if (paid != 0) IERC20(order.token).safeTransfer(order.customer, paid);
-        if (order.pointsRedeemed != 0) LOYALTY.mint(order.customer, order.pointsRedeemed);
+        if (restored != 0) LOYALTY.restore(order.customer, restored);
     }
 
     function _requireEscrowed(TokenOrder calldata order) private view {

@@ -46,6 +46,10 @@ export function eventKeys(events: readonly DecodedEvent[]): KeySets {
       case "HotPotToken.LoyaltyRedeemed":
         add(keys, ACCOUNT, a.account as string);
         break;
+      case "OrderSettlement.LoyaltyDebtRecorded":
+      case "OrderSettlement.LoyaltyDebtRepaid":
+        add(keys, ACCOUNT, a.customer as string);
+        break;
       case "KycRegistry.KycAttested":
       case "KycRegistry.KycRevoked":
         add(keys, KYC_ATTESTATION, a.account as string);
@@ -193,6 +197,14 @@ export function applyEvents(batch: Batch, events: readonly DecodedEvent[], times
           ...current,
           total_redeemed: (current.total_redeemed as bigint) + amount,
         });
+        break;
+      }
+      case "OrderSettlement.LoyaltyDebtRecorded":
+      case "OrderSettlement.LoyaltyDebtRepaid": {
+        // Both events carry the customer's debt after the change: the mirror copies it.
+        const customer = a.customer as string;
+        const current = batch.get(ACCOUNT, customer) ?? newAccount(block);
+        batch.put(ACCOUNT, customer, block, { ...current, points_debt: a.debt as bigint });
         break;
       }
       case "KycRegistry.KycAttested":
@@ -396,7 +408,14 @@ function moveBalance(batch: Batch, address: string, delta: bigint, block: bigint
 }
 
 function newAccount(block: bigint): Row {
-  return { balance: 0n, total_earned: 0n, total_redeemed: 0n, transfer_count: 0, first_seen_block: block };
+  return {
+    balance: 0n,
+    total_earned: 0n,
+    total_redeemed: 0n,
+    transfer_count: 0,
+    first_seen_block: block,
+    points_debt: 0n,
+  };
 }
 
 function newFranchise(id: string, block: bigint, at: Date): Row {

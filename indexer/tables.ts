@@ -40,6 +40,7 @@ export const ACCOUNT = versioned(
     ["total_redeemed", "numeric"],
     ["transfer_count", "int4"],
     ["first_seen_block", "int8"],
+    ["points_debt", "numeric"],
   ],
 );
 

@@ -44,6 +44,8 @@ export const typeDefs = /* GraphQL */ `
     totalEarned: BigInt!
     "Points redeemed (burned for discounts or clawed back), in wei."
     totalRedeemed: BigInt!
+    "Loyalty debt in wei: card-refund clawbacks the balance could not cover, repaid first from points that come back from refunded or reclaimed token orders."
+    pointsDebt: BigInt!
     transferCount: Int!
     firstSeenBlock: Int!
     "The block this state began at: its latest change."

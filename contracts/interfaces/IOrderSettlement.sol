@@ -22,8 +22,18 @@ pragma solidity 0.8.28;
 /// fulfil only orders the restaurant served; a settler key can mint rewards through card records.
 /// @dev Warning: the contract does not know menu prices; it trusts the settler's quote signature.
 /// A leaked settler key can quote any price, as it can record card payments.
-/// @dev Warning: pausing stops new orders, fulfilments and card records, never refunds or
-/// reclaims. Pausing the loyalty token, though, blocks anything that mints or burns points.
+/// @dev Warning: pausing stops new orders, fulfilments and card records, never refunds, reclaims
+/// or card refunds. Pausing the loyalty token stops rewards (so fulfilments and card records),
+/// redemptions (orders with a discount) and card-refund clawbacks that burn points; refunds and
+/// reclaims still return the points an order escrowed, through the token's `restore`.
+/// @dev Warning: loyalty economics. A token order's reward is capped by the platform fee it paid
+/// (see `OrderMath.cappedReward`): its points buy at most as much discount, at the currency's
+/// `pointsPerDiscountUnit`, as the fee the platform took. The cap is per currency: an admin who
+/// prices points differently in two currencies must keep each currency's rates consistent.
+/// Card payments: the processor's and the platform's card fees are off chain and the contract
+/// cannot see them; it guarantees only that a card order earns `amount` × the card rate of its
+/// epoch, that refunds claw that back pro rata, and that what cannot be clawed back becomes loyalty
+/// debt. Keeping the card rate below the platform's card margin is the admin's responsibility.
 /// @dev Warning: only plain ERC-20 stable tokens are supported: pulls are checked by balance
 /// difference, so fee-on-transfer tokens revert.
 interface IOrderSettlement {
@@ -115,6 +125,7 @@ interface IOrderSettlement {
         uint48 reclaimAfter
     );
     /// @notice A token order was fulfilled: escrow paid out and rewards minted to the customer.
+    /// @dev `reward` is already capped by `platformFee` (see the loyalty-economics warning).
     event TokenOrderFulfilled(
         bytes32 indexed orderId,
         address indexed franchisee,
@@ -125,8 +136,11 @@ interface IOrderSettlement {
         bytes32 receiptDigest
     );
     /// @notice A token order was refunded by the restaurant or a settler before fulfilment.
+    /// @dev `pointsRestored` is what was actually minted back: the order's `pointsRedeemed` less any
+    /// loyalty debt it repaid (LoyaltyDebtRepaid follows in that case).
     event TokenOrderRefunded(bytes32 indexed orderId, address indexed operator, uint256 amount, uint256 pointsRestored);
     /// @notice The customer took an unfulfilled token order back after its reclaim time.
+    /// @dev `pointsRestored` as in TokenOrderRefunded.
     event TokenOrderReclaimed(bytes32 indexed orderId, uint256 amount, uint256 pointsRestored);
     /// @notice A card payment was recorded and its rewards minted.
     /// @dev Kept lean, as one is emitted per card order: the reward is `amount` × the card rate in
@@ -152,6 +166,12 @@ interface IOrderSettlement {
         uint256 pointsClawedBack,
         uint256 pointsShortfall
     );
+    /// @notice A card refund's clawback found too few points: `amount` (the event's
+    /// `pointsShortfall`) was added to the customer's loyalty debt, which is now `debt`.
+    event LoyaltyDebtRecorded(address indexed customer, bytes32 indexed orderId, uint256 amount, uint256 debt);
+    /// @notice Points coming back from an escrowed order (`orderId`, refunded or reclaimed) repaid
+    /// `amount` of the customer's loyalty debt instead of being restored; `debt` is what is left.
+    event LoyaltyDebtRepaid(address indexed customer, bytes32 indexed orderId, uint256 amount, uint256 debt);
     /// @notice The settings of a payment currency changed.
     event CurrencyConfigured(
         address indexed token,
@@ -207,7 +227,8 @@ interface IOrderSettlement {
     error OrderSettlementEmptyReceipt();
     /// @notice The batch is empty.
     error OrderSettlementEmptyBatch();
-    /// @notice A basis-point value exceeds 10 000 or a rate is zero where one is required.
+    /// @notice A basis-point value exceeds 10 000 or a rate is zero where one is required (a
+    /// discount or a reward needs a points price, `pointsPerDiscountUnit`).
     error OrderSettlementInvalidCurrencyConfig();
 
     /// @notice Place a quoted token order, pulling `price - discount` from the caller (an allowance
@@ -227,16 +248,20 @@ interface IOrderSettlement {
         bytes32 s
     ) external;
 
-    /// @notice Pay out an escrowed order to franchisee and treasury and mint the customer's rewards.
+    /// @notice Pay out an escrowed order to franchisee and treasury and mint the customer's rewards,
+    /// capped by the platform fee paid (`OrderMath.cappedReward`).
     /// @dev Only the restaurant's current owner or a settler.
     function fulfill(TokenOrder calldata order, bytes32 receiptDigest) external;
 
-    /// @notice Return an escrowed order's tokens and re-mint its redeemed points.
-    /// @dev Only the restaurant's current owner or a settler; works while paused.
+    /// @notice Return an escrowed order's tokens and re-mint its redeemed points; the points repay
+    /// the customer's loyalty debt first and only the rest is restored.
+    /// @dev Only the restaurant's current owner or a settler; works while this contract or the
+    /// loyalty token is paused.
     function refund(TokenOrder calldata order) external;
 
-    /// @notice The customer takes an unfulfilled order back, from `reclaimAfter` on.
-    /// @dev Works while paused.
+    /// @notice The customer takes an unfulfilled order back, from `reclaimAfter` on; points as in
+    /// `refund`.
+    /// @dev Works while this contract or the loyalty token is paused.
     function reclaim(TokenOrder calldata order) external;
 
     /// @notice Record one card payment and mint its rewards. Only settlers.
@@ -260,8 +285,11 @@ interface IOrderSettlement {
 
     /// @notice Record a (partial) card refund and claw back the rewards pro rata. Only settlers.
     /// @dev `refundRef` (keccak256 of the processor's refund id) makes the call idempotent.
-    /// Points the customer already spent cannot be burned; the shortfall is reported in the event.
-    /// Works while this contract is paused.
+    /// Points the customer no longer holds (spent, or parked as the discount of an open token order)
+    /// cannot be burned; the shortfall is reported in the event and added to the customer's loyalty
+    /// debt (LoyaltyDebtRecorded), which points later coming back from escrow repay first.
+    /// Works while this contract is paused; while the loyalty token is paused a refund that has
+    /// points to burn reverts (EnforcedPause) and is to be retried after the unpause.
     function recordCardRefund(bytes32 orderId, uint64 amount, bytes32 refundRef) external;
 
     /// @notice Configure a payment currency. Only the default admin.
@@ -301,6 +329,9 @@ interface IOrderSettlement {
 
     /// @notice The card reward rate of a past or current epoch.
     function cardRewardRateAt(uint24 epoch) external view returns (uint96);
+
+    /// @notice Points `customer` owes: card-refund clawbacks not yet covered (see `recordCardRefund`).
+    function loyaltyDebtOf(address customer) external view returns (uint256);
 
     /// @notice The platform treasury receiving fees.
     function treasury() external view returns (address);

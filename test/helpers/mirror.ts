@@ -1,6 +1,6 @@
 /**
- * Checks a mirror against the chain it mirrors, the way an auditor would: every balance, the
- * supply, every order, franchise and KYC attestation read from the contracts at the mirror's
+ * Checks a mirror against the chain it mirrors, the way an auditor would: every balance and
+ * loyalty debt, the supply, every order, franchise and KYC attestation read from the contracts at the mirror's
  * block must equal what the database says.
  */
 import assert from "node:assert/strict";
@@ -43,13 +43,14 @@ export async function assertMirrorMatchesChain(db: Database, chain: DevChain): P
   );
   assert.equal(BigInt(supply.rows[0]?.total_supply ?? "0"), await hotPotToken.read.totalSupply(at), "total supply");
 
-  const accounts = await db.pool.query<{ address: Address; balance: string }>(
-    "SELECT address, balance FROM account WHERE block_to IS NULL ORDER BY address",
+  const accounts = await db.pool.query<{ address: Address; balance: string; points_debt: string }>(
+    "SELECT address, balance, points_debt FROM account WHERE block_to IS NULL ORDER BY address",
   );
   let sum = 0n;
   let holders = 0;
-  for (const { address, balance } of accounts.rows) {
+  for (const { address, balance, points_debt: debt } of accounts.rows) {
     assert.equal(BigInt(balance), await hotPotToken.read.balanceOf([address], at), `balance of ${address}`);
+    assert.equal(BigInt(debt), await orderSettlement.read.loyaltyDebtOf([address], at), `loyalty debt of ${address}`);
     sum += BigInt(balance);
     if (BigInt(balance) > 0n) holders++;
   }

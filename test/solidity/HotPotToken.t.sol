@@ -150,6 +150,56 @@ contract HotPotTokenTest is BaseTest {
         assertEq(hotPot.allowance(alice, bob), 1, "approve while paused");
     }
 
+    // ─── restore (settlement gives escrowed points back, even while paused) ──────────────────
+
+    function test_restore_byMinter() public {
+        vm.expectEmit(true, true, true, true, address(hotPot));
+        emit IERC20.Transfer(address(0), alice, 7e18);
+        vm.prank(address(settlement));
+        hotPot.restore(alice, 7e18);
+        assertEq(hotPot.balanceOf(alice), 7e18, "balance");
+        assertEq(hotPot.totalSupply(), 7e18, "supply");
+    }
+
+    function test_restore_worksWhilePausedAndLeavesThePauseInForce() public {
+        _givePoints(alice, 10e18);
+        vm.prank(pauser);
+        hotPot.pause();
+
+        vm.prank(address(settlement));
+        hotPot.restore(alice, 3e18);
+        assertEq(hotPot.balanceOf(alice), 13e18, "restored while paused");
+
+        // Only the restore got through: mints, transfers and burns stay blocked.
+        bytes memory enforced = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
+        vm.expectRevert(enforced);
+        vm.prank(address(settlement));
+        hotPot.mint(alice, 1);
+        vm.expectRevert(enforced);
+        vm.prank(alice);
+        hotPot.transfer(bob, 1);
+        vm.expectRevert(enforced);
+        vm.prank(address(settlement));
+        hotPot.redeem(alice, 1);
+    }
+
+    function test_restore_revertsWhenNotMinter() public {
+        vm.expectRevert(_unauthorized(mallory, MINTER_ROLE));
+        vm.prank(mallory);
+        hotPot.restore(mallory, 1);
+        vm.prank(pauser);
+        hotPot.pause();
+        vm.expectRevert(_unauthorized(pauser, MINTER_ROLE));
+        vm.prank(pauser);
+        hotPot.restore(pauser, 1);
+    }
+
+    function test_restore_revertsToZeroAddress() public {
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
+        vm.prank(address(settlement));
+        hotPot.restore(address(0), 1);
+    }
+
     function test_unpause_resumesTransfers() public {
         _givePoints(alice, 10e18);
         vm.prank(pauser);

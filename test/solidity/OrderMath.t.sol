@@ -115,6 +115,80 @@ contract OrderMathTest is Test {
         assertGt((max + 1) * BPS, uint256(price) * bps, "largest such discount");
     }
 
+    // ─── cappedReward ────────────────────────────────────────────────────────────────────────
+
+    function test_cappedReward_examples() public view {
+        // 90 GEL paid at 1 HOTPOT per GEL, 100 HOTPOT per GEL of discount (the local currency).
+        assertEq(math.cappedReward(9_000, 1e16, 900, 1e18), 90e18, "10% fee: the rate decides");
+        assertEq(math.cappedReward(9_000, 1e16, 0, 1e18), 0, "no fee, no points");
+        assertEq(math.cappedReward(9_000, 1e16, 45, 1e18), 45e18, "0.5% fee: capped at 45 tetri of discount");
+        assertEq(math.cappedReward(9_000, 1e16, 90, 1e18), 90e18, "1% fee: exactly at the cap");
+        assertEq(math.cappedReward(9_000, 0, 900, 1e18), 0, "no reward rate");
+        assertEq(math.cappedReward(9_000, 1e16, 900, 0), 0, "points without a price reward nothing");
+        assertEq(math.cappedReward(0, 1e16, 0, 1e18), 0, "nothing paid");
+    }
+
+    /// The points minted never buy more discount than the fee the platform took, and the cap never
+    /// raises a reward above the rate.
+    function testFuzz_cappedReward_neverWorthMoreThanTheFee(
+        uint96 paid,
+        uint96 rewardPerUnit,
+        uint16 feeBps,
+        uint96 pointsPerDiscountUnit
+    ) public view {
+        feeBps = uint16(bound(feeBps, 0, BPS));
+        pointsPerDiscountUnit = uint96(bound(pointsPerDiscountUnit, 1, type(uint96).max));
+        (, uint256 fee) = math.split(paid, feeBps);
+        uint256 points = math.cappedReward(paid, rewardPerUnit, fee, pointsPerDiscountUnit);
+        assertLe(points, uint256(paid) * rewardPerUnit, "never above paid x rate");
+        assertLe(points / pointsPerDiscountUnit, fee, "discount the points buy <= fee");
+        assertLe(points, fee * pointsPerDiscountUnit, "points <= fee x points price");
+        if (uint256(paid) * rewardPerUnit <= fee * pointsPerDiscountUnit) {
+            assertEq(points, uint256(paid) * rewardPerUnit, "below the cap the rate decides");
+        } else {
+            assertEq(points, fee * pointsPerDiscountUnit, "above it the cap decides");
+        }
+    }
+
+    /// Self-dealing: a franchisee buying from its own restaurant pays `paid`, gets `paid - fee` back
+    /// as franchisee, and the points it earns buy at most `fee` of discount: it never gains.
+    function testFuzz_cappedReward_selfDealingNeverGains(
+        uint96 paid,
+        uint16 feeBps,
+        uint96 rewardPerUnit,
+        uint96 pointsPerDiscountUnit
+    ) public view {
+        feeBps = uint16(bound(feeBps, 0, 5_000));
+        pointsPerDiscountUnit = uint96(bound(pointsPerDiscountUnit, 1, type(uint96).max));
+        (uint256 net, uint256 fee) = math.split(paid, feeBps);
+        uint256 points = math.cappedReward(paid, rewardPerUnit, fee, pointsPerDiscountUnit);
+        uint256 discountBought = points / pointsPerDiscountUnit;
+        assertLe(net + discountBought, paid, "what comes back <= what was paid");
+    }
+
+    // ─── takeUpTo ────────────────────────────────────────────────────────────────────────────
+
+    function test_takeUpTo_examples() public view {
+        (uint256 taken, uint256 owed) = math.takeUpTo(100, 30);
+        assertEq(taken, 30, "all that is available");
+        assertEq(owed, 70, "the rest still owed");
+        (taken, owed) = math.takeUpTo(30, 100);
+        assertEq(taken, 30, "only what is owed");
+        assertEq(owed, 0, "nothing left owed");
+        (taken, owed) = math.takeUpTo(0, 100);
+        assertEq(taken + owed, 0, "nothing owed");
+        (taken, owed) = math.takeUpTo(100, 0);
+        assertEq(taken, 0, "nothing available");
+        assertEq(owed, 100, "all still owed");
+    }
+
+    function testFuzz_takeUpTo_conserves(uint256 owed, uint256 available) public view {
+        (uint256 taken, uint256 stillOwed) = math.takeUpTo(owed, available);
+        assertEq(taken + stillOwed, owed, "taken + still owed == owed");
+        assertLe(taken, available, "never more than available");
+        assertTrue(stillOwed == 0 || taken == available, "takes all it can");
+    }
+
     function test_maxDiscount_examples() public view {
         assertEq(math.maxDiscount(10_000, 5_000), 5_000, "half");
         assertEq(math.maxDiscount(3, 5_000), 1, "rounded down");

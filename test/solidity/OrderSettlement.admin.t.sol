@@ -144,6 +144,16 @@ contract OrderSettlementAdminTest is BaseTest {
         settlement.setCurrency(address(gel), cfg);
     }
 
+    /// Rewards are capped by what the fee buys back in points, so they need a points price.
+    function test_setCurrency_revertsWhenRewardWithoutPointsPrice() public {
+        IOrderSettlement.Currency memory cfg = _gelConfig();
+        cfg.maxDiscountBps = 0;
+        cfg.pointsPerDiscountUnit = 0;
+        vm.expectRevert(BAD_CONFIG);
+        vm.prank(admin);
+        settlement.setCurrency(address(gel), cfg);
+    }
+
     function test_setCurrency_revertsWhenTokenZero() public {
         vm.expectRevert(ZERO_ADDRESS);
         vm.prank(admin);
@@ -157,7 +167,8 @@ contract OrderSettlementAdminTest is BaseTest {
     }
 
     function testFuzz_setCurrency_validation(bool allowed, uint16 bps, uint96 rewardPerUnit, uint96 ppdu) public {
-        bool valid = bps <= 10_000 && (bps == 0 || ppdu != 0);
+        // Discounts and rewards both need a points price (rewards are capped in points by the fee).
+        bool valid = bps <= 10_000 && ((bps == 0 && rewardPerUnit == 0) || ppdu != 0);
         if (!valid) vm.expectRevert(BAD_CONFIG);
         vm.prank(admin);
         settlement.setCurrency(

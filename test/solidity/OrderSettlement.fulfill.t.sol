@@ -107,6 +107,53 @@ contract OrderSettlementFulfillTest is BaseTest {
         _fulfillAs(settler);
         assertEq(gel.balanceOf(treasury), 0, "no fee");
         assertEq(gel.balanceOf(franchisee), PAID, "everything to franchisee");
+        assertEq(hotPot.balanceOf(alice), 0, "no fee, no points");
+    }
+
+    // ─── Reward cap: points never worth more than the platform's take ───────────────────────
+
+    function test_fulfill_zeroFeeEarnsNoPoints() public {
+        vm.prank(franchiseAdmin);
+        franchise.setFee(RESTAURANT_ID, 0);
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderFulfilled(ORDER_ID, franchisee, settler, PAID, 0, 0, RECEIPT);
+        _fulfillAs(settler);
+        assertEq(hotPot.balanceOf(alice), 0, "reward capped at zero");
+        assertEq(hotPot.totalSupply(), 0, "nothing minted");
+    }
+
+    function test_fulfill_lowFeeCapsReward() public {
+        // 0.5 % of 9,000 = 45 tetri of fee: the points may buy at most 45 tetri of discount.
+        vm.prank(franchiseAdmin);
+        franchise.setFee(RESTAURANT_ID, 50);
+        uint256 cap = 45 * POINTS_PER_DISCOUNT_UNIT;
+        assertLt(cap, REWARD, "the rate alone would mint more");
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderFulfilled(ORDER_ID, franchisee, settler, PAID - 45, 45, cap, RECEIPT);
+        _fulfillAs(settler);
+        assertEq(hotPot.balanceOf(alice), cap, "capped by the fee");
+        assertEq(hotPot.balanceOf(alice) / POINTS_PER_DISCOUNT_UNIT, gel.balanceOf(treasury), "worth the fee");
+    }
+
+    function test_fulfill_feeAboveTheRateLeavesRewardUncapped() public {
+        // At the local rates points are worth 1 % of the amount paid: any fee from 1 % up pays them.
+        vm.prank(franchiseAdmin);
+        franchise.setFee(RESTAURANT_ID, 100);
+        _fulfillAs(settler);
+        assertEq(hotPot.balanceOf(alice), REWARD, "the rate decides");
+    }
+
+    /// The attack the cap closes: a franchisee whose fee is zero buys from its own restaurant, gets
+    /// its money back as franchisee and, before the cap, kept the points for free.
+    function test_fulfill_selfDealingFranchiseeMintsNothingForFree() public {
+        vm.prank(franchiseAdmin);
+        franchise.setFee(RESTAURANT_ID, 0);
+        IOrderSettlement.TokenOrder memory own = _order(keccak256("own"), franchisee, 1_000_000, 0);
+        _placeFunded(own);
+        vm.prank(franchisee);
+        settlement.fulfill(own, RECEIPT);
+        assertEq(gel.balanceOf(franchisee), 1_000_000, "money back as franchisee");
+        assertEq(hotPot.balanceOf(franchisee), 0, "and no points");
     }
 
     function test_fulfill_usesRewardRateAtFulfilment() public {
@@ -323,6 +370,9 @@ contract OrderSettlementFulfillTest is BaseTest {
         assertEq(fee + net, paid, "no dust: fee + franchisee == paid");
         assertEq(fee, (paid * feeBps) / 10_000, "fee rounds down");
         assertEq(escrowBefore - gel.balanceOf(address(settlement)), paid, "escrow released exactly");
-        assertEq(hotPot.balanceOf(bob), paid * rewardPerUnit, "reward = paid x rate");
+        uint256 cap = fee * POINTS_PER_DISCOUNT_UNIT;
+        uint256 uncapped = paid * rewardPerUnit;
+        assertEq(hotPot.balanceOf(bob), uncapped < cap ? uncapped : cap, "reward = min(paid x rate, fee in points)");
+        assertLe(hotPot.balanceOf(bob) / POINTS_PER_DISCOUNT_UNIT, fee, "points never worth more than the fee");
     }
 }

@@ -51,21 +51,24 @@ contract OrderSettlementInvariantTest is BaseTest {
             })
         );
 
-        bytes4[] memory selectors = new bytes4[](14);
-        selectors[0] = SettlementHandler.placeOrder.selector;
-        selectors[1] = SettlementHandler.placeOrder.selector; // placing twice as often keeps orders flowing
-        selectors[2] = SettlementHandler.fulfill.selector;
-        selectors[3] = SettlementHandler.refund.selector;
-        selectors[4] = SettlementHandler.reclaim.selector;
-        selectors[5] = SettlementHandler.settleCardPayment.selector;
-        selectors[6] = SettlementHandler.settleCardPayments.selector;
-        selectors[7] = SettlementHandler.recordCardRefund.selector;
-        selectors[8] = SettlementHandler.setCardRate.selector;
-        selectors[9] = SettlementHandler.setFee.selector;
-        selectors[10] = SettlementHandler.setPaused.selector;
-        selectors[11] = SettlementHandler.transferFranchise.selector;
-        selectors[12] = SettlementHandler.spendPoints.selector;
-        selectors[13] = SettlementHandler.setActive.selector;
+        // Placing five times as often keeps orders flowing, and makes a run of INVARIANT_DEPTH (64)
+        // calls without any placeOrder, which afterInvariant rejects, vanishingly rare:
+        // (13/18)^64 ≈ 1e-9 per run.
+        bytes4[] memory selectors = new bytes4[](18);
+        for (uint256 i; i < 5; ++i) selectors[i] = SettlementHandler.placeOrder.selector;
+        selectors[5] = SettlementHandler.fulfill.selector;
+        selectors[6] = SettlementHandler.refund.selector;
+        selectors[7] = SettlementHandler.reclaim.selector;
+        selectors[8] = SettlementHandler.settleCardPayment.selector;
+        selectors[9] = SettlementHandler.settleCardPayments.selector;
+        selectors[10] = SettlementHandler.recordCardRefund.selector;
+        selectors[11] = SettlementHandler.setCardRate.selector;
+        selectors[12] = SettlementHandler.setFee.selector;
+        selectors[13] = SettlementHandler.setPaused.selector;
+        selectors[14] = SettlementHandler.transferFranchise.selector;
+        selectors[15] = SettlementHandler.spendPoints.selector;
+        selectors[16] = SettlementHandler.setActive.selector;
+        selectors[17] = SettlementHandler.setTokenPaused.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -135,6 +138,24 @@ contract OrderSettlementInvariantTest is BaseTest {
         for (uint256 i; i < 3; ++i) held += gel.balanceOf(handler.customers(i));
         assertEq(held, handler.ghostGelMinted(), "no tGEL created or lost");
         assertEq(gel.totalSupply(), handler.ghostGelMinted(), "supply");
+    }
+
+    /// (e) Loyalty debt: each customer owes exactly the clawback shortfalls not yet repaid from
+    /// escrowed points; and what a customer holds, less what it owes, never exceeds what it was
+    /// given (rewards and restored points) less what it gave up.
+    function invariant_loyaltyDebtMatchesShortfallsLessRepayments() public view {
+        uint256 total;
+        for (uint256 i; i < 3; ++i) {
+            address customer = handler.customers(i);
+            assertEq(settlement.loyaltyDebtOf(customer), handler.ghostDebt(customer), "debt per customer");
+            total += handler.ghostDebt(customer);
+        }
+        assertEq(total + handler.ghostDebtRepaid(), handler.ghostPointsShortfall(), "shortfalls == owed + repaid");
+    }
+
+    /// (f) Rewards of token orders never buy more discount than the fees the platform took.
+    function invariant_tokenRewardsWorthNoMoreThanFees() public view {
+        assertLe(handler.ghostTokenRewards(), handler.ghostFees() * 1e18, "token rewards <= fees x points price");
     }
 
     /// Every call behaved as the handler predicted (success vs revert).
@@ -211,6 +232,10 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
 
     uint96 public ghostCardRateNow = 1e16;
     bool public ghostPaused;
+    bool public ghostTokenPaused;
+    mapping(address customer => uint256) public ghostDebt;
+    uint256 public ghostDebtRepaid;
+    uint256 public ghostTokenRewards;
     mapping(uint256 restaurantId => bool) public ghostInactive;
     uint256 public ghostNonce;
 
@@ -284,7 +309,17 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
 
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(order.orderId).status;
         bool ok = _submitPlacement(order, quote, sender, c, paid, flags);
-        _check(!ghostPaused && !reuse && quoteMode > 2 && !ghostInactive[order.restaurantId], ok, "placeOrder");
+        // A discount burns points, which the paused loyalty token refuses.
+        bool burns = order.pointsRedeemed != 0;
+        _check(
+            !ghostPaused &&
+                !reuse &&
+                quoteMode > 2 &&
+                !ghostInactive[order.restaurantId] &&
+                !(ghostTokenPaused && burns),
+            ok,
+            "placeOrder"
+        );
         _checkTransition(order.orderId, before);
         if (!ok) return;
 
@@ -367,6 +402,10 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
             ghostStatus[order.orderId] == IOrderSettlement.OrderStatus.Escrowed && !ghostPaused && operator != stranger;
         uint256 paid = uint256(order.price) - order.discount;
         uint256 fee = (paid * feeBps) / 10_000;
+        // Rewards are capped by the fee, counted in points at the currency's points price.
+        uint256 reward = paid * REWARD_PER_UNIT;
+        if (reward > fee * POINTS_PER_DISCOUNT_UNIT) reward = fee * POINTS_PER_DISCOUNT_UNIT;
+        if (ghostTokenPaused && reward != 0) expectOk = false;
         uint256 ownerBefore = GEL.balanceOf(owner);
         uint256 treasuryBefore = GEL.balanceOf(actors.treasury);
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(order.orderId).status;
@@ -386,7 +425,8 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostFulfilledPaid += paid;
         ghostFees += fee;
         ghostFranchiseePaid += paid - fee;
-        ghostMinted += paid * REWARD_PER_UNIT;
+        ghostMinted += reward;
+        ghostTokenRewards += reward;
         _check(true, GEL.balanceOf(owner) - ownerBefore == paid - fee, "fulfill: franchisee amount");
         _check(true, GEL.balanceOf(actors.treasury) - treasuryBefore == fee, "fulfill: fee amount");
     }
@@ -398,7 +438,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         (address owner, , ) = FRANCHISE.payoutInfo(order.restaurantId);
         address operator = _operator(owner, operatorSeed);
 
-        // Refunds ignore the pause.
+        // Refunds ignore both pauses.
         bool expectOk = ghostStatus[order.orderId] == IOrderSettlement.OrderStatus.Escrowed && operator != stranger;
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(order.orderId).status;
 
@@ -414,7 +454,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostStatus[order.orderId] = IOrderSettlement.OrderStatus.Refunded;
         settleCount[order.orderId]++;
         ghostEscrowed -= uint256(order.price) - order.discount;
-        ghostMinted += order.pointsRedeemed;
+        _restore(order);
     }
 
     function reclaim(uint256 orderSeed, uint256 warpBy) external {
@@ -440,7 +480,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostStatus[order.orderId] = IOrderSettlement.OrderStatus.Reclaimed;
         settleCount[order.orderId]++;
         ghostEscrowed -= uint256(order.price) - order.discount;
-        ghostMinted += order.pointsRedeemed;
+        _restore(order);
     }
 
     // ─── Card payments ───────────────────────────────────────────────────────────────────────
@@ -468,7 +508,12 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         {
             ok = true;
         } catch {}
-        _check(!ghostPaused && !reuse && !ghostInactive[restaurantId], ok, "settleCardPayment");
+        bool mints = uint256(amount) * ghostCardRateNow != 0;
+        _check(
+            !ghostPaused && !reuse && !ghostInactive[restaurantId] && !(ghostTokenPaused && mints),
+            ok,
+            "settleCardPayment"
+        );
         _checkTransition(orderId, before);
         if (ok) _recordCard(orderId, customer, amount);
     }
@@ -503,8 +548,10 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
                 (r >> 24) % 3 == 0 && i != 0
                     ? batch[i - 1].restaurantId
                     : restaurantIds[(r >> 32) % restaurantIds.length];
-            // Any recorded (not skipped) entry of an inactive restaurant reverts the batch.
+            // Any recorded (not skipped) entry of an inactive restaurant reverts the batch, and so
+            // does one with a reward while the loyalty token is paused.
             if (fresh[i] && ghostInactive[restaurantId]) invalid = true;
+            if (fresh[i] && ghostTokenPaused && uint256(amount) * ghostCardRateNow != 0) invalid = true;
             batch[i] = IOrderSettlement.CardPayment({
                 orderId: orderId,
                 restaurantId: restaurantId,
@@ -563,8 +610,10 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         uint256 balance = HOTPOT.balanceOf(customer);
         uint256 burned = clawback < balance ? clawback : balance;
         IOrderSettlement.OrderStatus before = SETTLEMENT.orderOf(orderId).status;
+        // Burning a clawback waits for the loyalty token's unpause.
+        if (ghostTokenPaused && burned != 0) expectOk = false;
 
-        // Card refunds ignore the pause.
+        // Card refunds ignore the settlement pause.
         vm.prank(actors.settler);
         bool ok;
         try SETTLEMENT.recordCardRefund(orderId, amount, ref) {
@@ -579,6 +628,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         if (remaining == amount) ghostStatus[orderId] = IOrderSettlement.OrderStatus.CardRefunded;
         ghostBurned += burned;
         ghostPointsShortfall += clawback - burned;
+        ghostDebt[customer] += clawback - burned;
         _check(true, balance - HOTPOT.balanceOf(customer) == burned, "recordCardRefund: burned");
     }
 
@@ -608,6 +658,16 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostPaused = pause;
     }
 
+    function setTokenPaused(uint8 seed) external {
+        calls["setTokenPaused"]++;
+        bool pause = seed % 5 == 0; // the loyalty token paused about a fifth of the time
+        if (pause == ghostTokenPaused) return;
+        vm.prank(actors.pauser);
+        if (pause) HOTPOT.pause();
+        else HOTPOT.unpause();
+        ghostTokenPaused = pause;
+    }
+
     function setActive(uint256 restaurantSeed, uint8 seed) external {
         calls["setActive"]++;
         uint256 id = restaurantIds[restaurantSeed % restaurantIds.length];
@@ -628,6 +688,7 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
 
     function spendPoints(uint256 customerSeed, uint256 amount) external {
         calls["spendPoints"]++;
+        if (ghostTokenPaused) return;
         address customer = customers[customerSeed % customers.length];
         amount = bound(amount, 0, HOTPOT.balanceOf(customer));
         vm.prank(customer);
@@ -681,6 +742,15 @@ contract SettlementHandler is CommonBase, StdCheats, StdUtils {
         ghostCardRate[orderId] = ghostCardRateNow;
         ghostCardCustomer[orderId] = customer;
         ghostMinted += uint256(amount) * ghostCardRateNow;
+    }
+
+    /// @dev An order's escrowed points come back: the customer's debt is repaid first.
+    function _restore(IOrderSettlement.TokenOrder memory order) internal {
+        uint256 debt = ghostDebt[order.customer];
+        uint256 repaid = debt < order.pointsRedeemed ? debt : order.pointsRedeemed;
+        ghostDebt[order.customer] = debt - repaid;
+        ghostDebtRepaid += repaid;
+        ghostMinted += order.pointsRedeemed - repaid;
     }
 
     function _mintGel(address to, uint256 amount) internal {

@@ -134,12 +134,33 @@ contract OrderSettlementReclaimTest is BaseTest {
         _reclaimAs(alice);
     }
 
-    function test_reclaim_revertsWhenLoyaltyTokenPausedAndPointsToRestore() public {
+    /// Pausing the loyalty token never blocks a reclaim: the discount's points come back through
+    /// `restore`, while everything else on the token stays frozen.
+    function test_reclaim_restoresPointsWhileLoyaltyTokenPaused() public {
         vm.prank(pauser);
         hotPot.pause();
         vm.warp(order.reclaimAfter);
-        vm.expectRevert(abi.encodeWithSelector(Pausable.EnforcedPause.selector));
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderReclaimed(ORDER_ID, 9_000, 1_000e18);
         _reclaimAs(alice);
+
+        assertEq(gel.balanceOf(alice), aliceGelBefore + 9_000, "tokens back while paused");
+        assertEq(hotPot.balanceOf(alice), 1_000e18, "points back while paused");
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Reclaimed);
+        vm.expectRevert(abi.encodeWithSelector(Pausable.EnforcedPause.selector));
+        vm.prank(alice);
+        hotPot.burn(1);
+    }
+
+    function test_reclaim_worksWhileBothPaused() public {
+        vm.startPrank(pauser);
+        hotPot.pause();
+        settlement.pause();
+        vm.stopPrank();
+        vm.warp(order.reclaimAfter);
+        _reclaimAs(alice);
+        assertEq(hotPot.balanceOf(alice), 1_000e18, "points back");
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Reclaimed);
     }
 
     function testFuzz_reclaim_onlyFromReclaimAfter(uint256 elapsed) public {

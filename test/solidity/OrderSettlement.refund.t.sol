@@ -161,12 +161,36 @@ contract OrderSettlementRefundTest is BaseTest {
         settlement.refund(order);
     }
 
-    function test_refund_revertsWhenLoyaltyTokenPausedAndPointsToRestore() public {
+    /// Pausing the loyalty token never blocks a refund: the discount's points come back through
+    /// `restore`, while new rewards stay blocked.
+    function test_refund_restoresPointsWhileLoyaltyTokenPaused() public {
         vm.prank(pauser);
         hotPot.pause();
-        vm.expectRevert(abi.encodeWithSelector(Pausable.EnforcedPause.selector));
+        vm.expectEmit(true, true, true, true, address(settlement));
+        emit IOrderSettlement.TokenOrderRefunded(ORDER_ID, settler, 9_000, 1_000e18);
+        vm.expectEmit(true, true, true, true, address(hotPot));
+        emit IERC20.Transfer(address(0), alice, 1_000e18);
         vm.prank(settler);
         settlement.refund(order);
+
+        assertEq(gel.balanceOf(alice), aliceGelBefore + 9_000, "tokens back while paused");
+        assertEq(hotPot.balanceOf(alice), 1_000e18, "points back while paused");
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Refunded);
+        assertTrue(hotPot.paused(), "still paused");
+        vm.expectRevert(abi.encodeWithSelector(Pausable.EnforcedPause.selector));
+        vm.prank(alice);
+        hotPot.transfer(bob, 1);
+    }
+
+    function test_refund_worksWhileBothPaused() public {
+        vm.startPrank(pauser);
+        hotPot.pause();
+        settlement.pause();
+        vm.stopPrank();
+        vm.prank(franchisee);
+        settlement.refund(order);
+        assertEq(hotPot.balanceOf(alice), 1_000e18, "points back");
+        _assertStatus(ORDER_ID, IOrderSettlement.OrderStatus.Refunded);
     }
 
     function test_refund_withoutPointsWorksWhenLoyaltyTokenPaused() public {

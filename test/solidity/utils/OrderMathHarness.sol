@@ -13,6 +13,19 @@ contract OrderMathHarness {
         return OrderMath.reward(amount, rewardPerUnit);
     }
 
+    function cappedReward(
+        uint256 paid,
+        uint256 rewardPerUnit,
+        uint256 platformFee,
+        uint256 pointsPerDiscountUnit
+    ) external pure returns (uint256) {
+        return OrderMath.cappedReward(paid, rewardPerUnit, platformFee, pointsPerDiscountUnit);
+    }
+
+    function takeUpTo(uint256 owed, uint256 available) external pure returns (uint256, uint256) {
+        return OrderMath.takeUpTo(owed, available);
+    }
+
     function maxDiscount(uint256 price, uint16 maxDiscountBps) external pure returns (uint256) {
         return OrderMath.maxDiscount(price, maxDiscountBps);
     }
