@@ -14,7 +14,9 @@ import {
 } from "graphql-yoga";
 import type { Counter } from "prom-client";
 
+import { findNulInOperation, NUL_MESSAGE } from "../http/nul.ts";
 import { createContext, type GraphQLContext, type GraphQLServices } from "./context.ts";
+import { badInput } from "./inputs.ts";
 import { metaJson } from "./meta.ts";
 import { createApiSchema } from "./schema.ts";
 
@@ -86,6 +88,21 @@ function useResponseMeta(): Plugin<GraphQLContext> {
   };
 }
 
+/** NUL characters in string literals or variables: BAD_USER_INPUT before any resolver (Postgres refuses them). */
+function useRejectNul(): Plugin<GraphQLContext> {
+  const refusal = (where: string) => ({ errors: [badInput(`${NUL_MESSAGE}: ${where}`, { where })] });
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const where = findNulInOperation(args.document, args.variableValues);
+      if (where !== undefined) setResultAndStopExecution(refusal(where));
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const where = findNulInOperation(args.document, args.variableValues);
+      if (where !== undefined) setResultAndStopExecution(refusal(where));
+    },
+  };
+}
+
 function yogaLogger(services: GraphQLServices): YogaLogger {
   const { logger } = services;
   return {
@@ -143,6 +160,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
       maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true }),
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
       maxAliasesPlugin({ n: limits.maxAliases }),
+      useRejectNul(),
       useResponseMeta(),
     ],
   });
