@@ -73,9 +73,9 @@ export function createApiKeyService(db: Database): ApiKeyService {
       const { rows } = await db.pool.query<ApiKeyRow>(
         `INSERT INTO api_key (secret_hash, restaurant_id, label, created_by, owner_address)
          VALUES ($1, $2, $3, $4,
-                 (SELECT owner FROM franchise WHERE restaurant_id = $2 AND block_to IS NULL LIMIT 1))
+                 (SELECT owner FROM franchise WHERE restaurant_id = $5 AND block_to IS NULL LIMIT 1))
          RETURNING ${COLUMNS}`,
-        [sha256Hex(secret), restaurantId.toString(), label, createdBy],
+        [sha256Hex(secret), restaurantId.toString(), label, createdBy, restaurantId.toString()],
       );
       const row = rows[0];
       if (row === undefined) throw new Error("api_key insert returned no row");

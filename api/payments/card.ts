@@ -160,6 +160,29 @@ export interface RefundView {
   readonly status: string;
 }
 
+/**
+ * What the processor still lets be refunded of the order's card payment, in tetri: its charge's
+ * amount less what was refunded. The processor knows at once; the mirror only once the refund's
+ * webhook went through the chain. Undefined when the order has no successful card payment.
+ */
+export async function refundableByCard(platform: Platform, row: OrderRow): Promise<bigint | undefined> {
+  const { rows } = await platform.db.pool.query<{ payment_intent_id: string }>(
+    `SELECT payment_intent_id FROM card_payment WHERE order_id = $1 AND status = 'succeeded'`,
+    [row.id],
+  );
+  if (rows[0] === undefined) return undefined;
+  const { stripe } = platform.cards;
+  try {
+    const intent = await stripe.paymentIntents.retrieve(rows[0].payment_intent_id);
+    const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : intent.latest_charge?.id;
+    if (chargeId === undefined) return undefined;
+    const charge = await stripe.charges.retrieve(chargeId);
+    return BigInt(charge.amount - charge.amount_refunded);
+  } catch (error) {
+    throw cardError(error);
+  }
+}
+
 /** A card refund through the processor; the chain records it when the processor confirms (webhook). */
 export async function refundCard(
   platform: Platform,

@@ -8,7 +8,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
 import { conflict, forbidden, unprocessable } from "../rest/errors.ts";
 import { findOrder } from "../orders/service.ts";
-import { exclusively, refundCard, type RefundView } from "./card.ts";
+import { exclusively, refundableByCard, refundCard, type RefundView } from "./card.ts";
 import { tokenOrderPayload } from "./token.ts";
 
 export async function refundOrder(
@@ -39,7 +39,8 @@ async function refund(
     throw forbidden("only the order's restaurant or an admin refunds it");
   }
   if (row.payment_method === "card" && row.paid_at !== null) {
-    const remaining = BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
+    const remaining =
+      (await refundableByCard(platform, row)) ?? BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
     const amount = amountTetri ?? remaining;
     if (remaining <= 0n) throw conflict(`order ${id} is already refunded in full`);
     if (amount > remaining) {
