@@ -3,7 +3,7 @@ import { format } from "node:util";
 import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode } from "graphql";
 import {
   createYoga,
   isAsyncIterable,
@@ -95,11 +95,11 @@ function useRejectNul(): Plugin<GraphQLContext> {
   const refusal = (where: string) => ({ errors: [badInput(`${NUL_MESSAGE}: ${where}`, { where })] });
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const where = findNulInOperation(args.document, args.variableValues);
+      const where = findNulInOperation(args.document as DocumentNode, args.variableValues);
       if (where !== undefined) setResultAndStopExecution(refusal(where));
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const where = findNulInOperation(args.document, args.variableValues);
+      const where = findNulInOperation(args.document as DocumentNode, args.variableValues);
       if (where !== undefined) setResultAndStopExecution(refusal(where));
     },
   };

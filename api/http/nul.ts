@@ -51,9 +51,8 @@ export function findNulInOperation(document: DocumentNode | undefined, variables
 export const rejectNul: RequestHandler = (request, _response, next) => {
   let where: string | undefined;
   // The raw URL: %00 anywhere in the path or the query string.
-  if (/%00|\u0000/i.test(request.originalUrl)) {
-    where = /%00|\u0000/i.test(request.originalUrl.split("?")[0] ?? "") ? "path" : "query";
-  }
+  const hasNul = (text: string): boolean => text.includes(NUL) || text.toLowerCase().includes("%00");
+  if (hasNul(request.originalUrl)) where = hasNul(request.originalUrl.split("?")[0] ?? "") ? "path" : "query";
   where ??= findNul(request.query, "query") ?? findNul(request.body, "body");
   if (where === undefined) {
     next();

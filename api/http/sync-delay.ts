@@ -24,10 +24,10 @@ export interface SyncDelayOptions {
 
 export interface SyncDelay {
   /** The chain head, remembering when it was last seen (use it for every head lookup). */
-  chainHead(): Promise<bigint>;
+  readonly chainHead: () => Promise<bigint>;
   /** When the chain's head was last seen (ms since the epoch), if ever. */
-  lastHeadSeenAt(): number | undefined;
-  close(): void;
+  readonly lastHeadSeenAt: () => number | undefined;
+  readonly close: () => void;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -66,7 +66,7 @@ export function createSyncDelay(options: SyncDelayOptions): SyncDelay {
   const indexer = options.registry.getSingleMetric(SYNC_DELAY_METRIC) as Gauge | undefined;
   if (indexer !== undefined) options.registry.removeSingleMetric(SYNC_DELAY_METRIC);
 
-  const gauge = new Gauge({
+  new Gauge({
     name: SYNC_DELAY_METRIC,
     help: "How long the oldest block not yet in the mirror has been waiting (0 when caught up); while the chain is unreachable, seconds since its head was last seen",
     registers: [options.registry],
