@@ -29,6 +29,9 @@ import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
 import { TWITCH_WEBHOOK_PATH } from "./streams/index.ts";
 import { restaurantRoutes } from "./restaurants/routes.ts";
+import { createRateLimiter, DEFAULT_RATE_LIMITS } from "./http/rate-limit.ts";
+import { requireMetricsToken } from "./http/metrics-auth.ts";
+import { createSyncDelay } from "./http/sync-delay.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
 import { API_PREFIX } from "./rest/openapi.ts";
 import type { Route } from "./rest/route.ts";
@@ -53,6 +56,10 @@ export interface ApiContext {
   readonly contentStore?: ContentStore;
   /** The write side (REST /api/v1, webhooks, token settlement); without it only reads are served. */
   readonly write?: WriteSide;
+  /** Budgets per minute shared by REST and /graphql (default: the write side's, else DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; unset, /metrics is open (local use). */
+  readonly metricsToken?: string;
 }
 
 export interface WriteSide {
@@ -84,6 +91,16 @@ const SWAGGER_INITIALIZER = `window.onload = () => {
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });
 };
 `;
+
+/** GraphiQL's page: its bundle, styles and workers come from unpkg.com, its bootstrap is inline. */
+const GRAPHIQL_CSP = {
+  "script-src": ["'self'", "'unsafe-inline'", "https://unpkg.com"],
+  "style-src": ["'self'", "'unsafe-inline'", "https://unpkg.com"],
+  "worker-src": ["'self'", "blob:", "https://unpkg.com"],
+  "img-src": ["'self'", "data:", "https://unpkg.com"],
+  "font-src": ["'self'", "data:", "https://unpkg.com"],
+  "connect-src": ["'self'", "https://unpkg.com"],
+};
 
 export interface ApiApp {
   readonly app: express.Express;
@@ -120,11 +137,18 @@ export function createApiApp(context: ApiContext): ApiApp {
         ? undefined
         : { platform: context.write.platform, authenticate: context.write.authenticate, kyc: context.write.kyc },
   });
+  // The chain head as /health, /ready and the sync-delay gauge see it: each success is remembered.
+  const syncDelay = createSyncDelay({
+    registry: context.registry,
+    db,
+    chainId,
+    chainHead: context.chainHead,
+  });
   const health: HealthSources = {
     db,
     logger,
     chainId,
-    chainHead: context.chainHead,
+    chainHead: syncDelay.chainHead,
     confirmations: context.confirmations,
     ...(context.write === undefined ? {} : { relayer: context.write.platform.chain.health }),
   };
@@ -132,8 +156,21 @@ export function createApiApp(context: ApiContext): ApiApp {
   const app = express();
   app.disable("x-powered-by");
   app.use(metrics.middleware);
+  // Security headers on every response. GraphiQL (GET /graphql in a browser) loads its page from
+  // unpkg.com and starts with an inline script, so /graphql's policy allows those; nothing else does.
+  const graphiqlHeaders = helmet({ contentSecurityPolicy: { directives: GRAPHIQL_CSP } });
+  const securityHeaders = helmet();
+  app.use((request, response, next) => {
+    if (request.path === GRAPHQL_PATH || request.path.startsWith(`${GRAPHQL_PATH}/`))
+      graphiqlHeaders(request, response, next);
+    else securityHeaders(request, response, next);
+  });
+  const limiter = createRateLimiter(
+    context.write?.authenticate,
+    context.rateLimits ?? context.write?.rateLimits ?? DEFAULT_RATE_LIMITS,
+  );
   // Yoga reads the original URL, so mounting under the path it also knows as its endpoint works.
-  app.use(GRAPHQL_PATH, graphql.requestListener);
+  app.use(GRAPHQL_PATH, limiter.graphql, graphql.requestListener);
 
   let tokenSettlement: TokenSettlement | undefined;
   if (context.write !== undefined) {
@@ -141,7 +178,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     const rest = createRestApi({
       routes: apiRoutes(write),
       authenticate: write.authenticate,
-      rateLimits: write.rateLimits,
+      rateLimiter: limiter,
       version: API_VERSION,
     });
     const origins = context.corsOrigins ?? [];
@@ -151,8 +188,6 @@ export function createApiApp(context: ApiContext): ApiApp {
       exposedHeaders: ["Location", "Retry-After", "RateLimit", "RateLimit-Policy"],
       maxAge: 600,
     });
-    // Swagger UI is served from this origin only; nothing else here is a page.
-    app.use(["/api", "/docs"], helmet());
     app.use(API_PREFIX, restCors);
     app.post(`${API_PREFIX}${STRIPE_WEBHOOK_PATH}`, ...stripeWebhook(write.platform));
     if (write.twitchWebhook !== undefined) app.post(`${API_PREFIX}${TWITCH_WEBHOOK_PATH}`, ...write.twitchWebhook);
@@ -178,7 +213,7 @@ export function createApiApp(context: ApiContext): ApiApp {
     response.status(httpStatus).json(body);
   });
 
-  app.get("/metrics", async (_request, response) => {
+  app.get("/metrics", requireMetricsToken(context.metricsToken), async (_request, response) => {
     const text = await context.registry.metrics();
     response.type(context.registry.contentType).send(text);
   });
@@ -196,6 +231,7 @@ export function createApiApp(context: ApiContext): ApiApp {
       await tokenSettlement?.stop();
       await notifications?.close();
       await graphql.dispose();
+      syncDelay.close();
     },
   };
 }

@@ -92,7 +92,7 @@ export function createIndexer(context: IndexerContext): Indexer {
   const chainId = deployment.chainId;
   const decoder = new EventDecoder(deployment.contracts);
   const addresses: Address[] = deployment.contracts.map((contract) => contract.address);
-  const targetLogs = options.targetLogsPerBatch ?? 20_000;
+  const targetLogs = options.targetLogsPerBatch ?? 10_000;
 
   let cursor: Cursor | null = null;
   let head: bigint | null = null;
@@ -442,7 +442,9 @@ export function createIndexer(context: IndexerContext): Indexer {
         session?.release(true);
         const error = classify(raw);
         lastError = error.message;
-        if (!error.retryable) throw error;
+        // A range the node or the client refused is shrunk where the logs are fetched; met anywhere
+        // else, a small request shared a JSON-RPC batch with an oversized answer: try again.
+        if (!error.retryable && !(error instanceof RangeTooLargeError)) throw error;
         failures++;
         metrics.rpcErrors.inc({ kind: "retryable" });
         const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));

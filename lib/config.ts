@@ -27,11 +27,21 @@ export interface Config {
     readonly maxBlockRange: number;
     readonly pollIntervalMs: number;
     readonly reorgWindow: number;
+    readonly targetLogsPerBatch: number;
   };
   /** Browser origins allowed to call the API ("*": any); none: same-origin only. */
   readonly corsOrigins: readonly string[];
-  /** Requests per minute per signed-in person or API key, and per IP without credentials. */
-  readonly rateLimits: { readonly perCallerPerMinute: number; readonly anonymousPerMinute: number };
+  /**
+   * Requests per minute (REST and GraphQL together) per signed-in person or API key, per IP without
+   * credentials, and per IP for requests with a bad credential.
+   */
+  readonly rateLimits: {
+    readonly perCallerPerMinute: number;
+    readonly anonymousPerMinute: number;
+    readonly failedAuthPerMinute: number;
+  };
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; unset, it is open. */
+  readonly metricsToken: string | undefined;
   /**
    * Keys the relayer signs with: the settler (OrderSettlement SETTLER_ROLE) and the franchise admin
    * (FranchiseNFT registration). Unset on the local chain: Hardhat's accounts #2 and #3.
@@ -113,6 +123,14 @@ function origins(env: Env, name: string): string[] {
   return list;
 }
 
+function secretToken(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  // Never echo the value: it is a secret.
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError(`${name} must be at least 16 characters, no spaces`);
+  return raw;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Reads and validates the environment; throws a ConfigError naming the first wrong variable. */
@@ -138,12 +156,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxBlockRange: integer(env, "INDEXER_MAX_BLOCK_RANGE", 5_000, 1, 1_000_000),
       pollIntervalMs: integer(env, "INDEXER_POLL_INTERVAL_MS", 1_000, 10, 600_000),
       reorgWindow: integer(env, "INDEXER_REORG_WINDOW", 256, 1, 100_000),
+      targetLogsPerBatch: integer(env, "INDEXER_BATCH_LOGS", 10_000, 100, 15_000),
     },
     corsOrigins: origins(env, "CORS_ORIGINS"),
     rateLimits: {
       perCallerPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 6_000, 1, 100_000_000),
       anonymousPerMinute: integer(env, "RATE_LIMIT_ANONYMOUS_PER_MINUTE", 300, 1, 100_000_000),
+      failedAuthPerMinute: integer(env, "RATE_LIMIT_FAILED_AUTH_PER_MINUTE", 30, 1, 100_000_000),
     },
+    metricsToken: secretToken(env, "METRICS_TOKEN"),
     relayer: {
       settlerKey: privateKey(env, "RELAYER_PRIVATE_KEY"),
       franchiseAdminKey: privateKey(env, "FRANCHISE_ADMIN_PRIVATE_KEY"),

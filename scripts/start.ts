@@ -272,6 +272,8 @@ try {
     confirmations: config.indexer.confirmations,
     contentStore,
     corsOrigins: config.corsOrigins,
+    rateLimits: config.rateLimits,
+    metricsToken: config.metricsToken,
     write: writeSide.write,
   });
   await api.listening();

@@ -112,7 +112,7 @@ describe("npm start: the whole stack in one command", () => {
     tokenSupply: { totalSupply: string };
   };
 
-  it("test_start_servesTheChainThroughGraphQLAndResumesAfterARestart", async () => {
+  it("test_start_servesTheChainThroughGraphQLAndResumesAfterARestart", { timeout: 600_000 }, async () => {
     const first = await start();
     let before: Snapshot;
     try {
@@ -197,101 +197,119 @@ describe("npm start: the whole stack in one command", () => {
     return JSON.parse(text) as T;
   }
 
-  it("test_start_killedHardWhileCardOrdersArePaid_everyPaymentSettlesOnceAfterTheRestart", async () => {
-    const first = await start(true);
-    const pid = first.child.pid;
-    assert.ok(pid !== undefined);
-    let ordersPaid = 0;
-    try {
-      // Restaurants and menus through the API, as a user would (idempotent when the first test ran).
-      const seeded = await runSeed({ SEED_API_URL: api, RPC_URL: rpc, DEPLOYMENT_DIR: deploymentDir });
-      assert.equal(seeded.code, 0, `npm run seed:\n${seeded.stdout}\n${seeded.stderr}`);
-      const { restaurants } = await rest<{ restaurants: { id: string; name: string | null; status: string }[] }>(
-        "GET",
-        "/restaurants",
-      );
-      const restaurant = restaurants.find((candidate) => candidate.name !== null && candidate.status === "active");
-      assert.ok(restaurant !== undefined, "the seed opened a restaurant");
-      const { items } = await rest<{ items: { id: string; available: boolean }[] }>(
-        "GET",
-        `/restaurants/${restaurant.id}/menu`,
-      );
-      const item = items.find((candidate) => candidate.available);
-      assert.ok(item !== undefined, "the seed wrote a menu");
-      const customers = await Promise.all(
-        [1, 2, 3].map(() => rest<{ token: string; user: { id: string } }>("POST", "/auth/custodial")),
-      );
-
-      // Customers keep paying by card; the whole process tree dies by SIGKILL in the middle of it.
+  it(
+    "test_start_killedHardWhileCardOrdersArePaid_everyPaymentSettlesOnceAfterTheRestart",
+    { timeout: 600_000 },
+    async () => {
+      const first = await start(true);
+      const pid = first.child.pid;
+      assert.ok(pid !== undefined);
+      let ordersPaid = 0;
       const run = { killed: false };
-      const workers = customers.map(async (customer) => {
-        while (!run.killed) {
-          try {
-            const order = await rest<{ id: string }>(
-              "POST",
-              "/orders",
-              { restaurant_id: restaurant.id, items: [{ id: item.id, quantity: 1 }], customer_id: customer.user.id },
-              customer.token,
-            );
-            const paid = await rest<{ status: string }>(
-              "POST",
-              `/orders/${order.id}/pay`,
-              { method: "card", payment_method: "pm_card_visa" },
-              customer.token,
-            );
-            if (paid.status === "succeeded") ordersPaid++;
-          } catch (error) {
-            // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the kill flips it during the awaits
-            if (!run.killed) throw error;
-          }
-        }
-      });
-      while (ordersPaid < 45) await new Promise((resolve) => setTimeout(resolve, 20));
-      run.killed = true;
-      process.kill(-pid, "SIGKILL");
-      await Promise.all(workers);
-    } finally {
-      if (first.child.exitCode === null && first.child.signalCode === null) process.kill(-pid, "SIGKILL");
-    }
-    await once(first.child, "exit").catch(() => undefined);
-
-    // The next start must not find the old chain still holding its port, and must settle every
-    // payment the card processor took: before the kill, during it, and after the restart.
-    const second = await start(true);
-    try {
-      const paid = await succeededCardPayments();
-      assert.ok(paid.size >= ordersPaid, `${paid.size} card payments succeeded, ${ordersPaid} answered`);
-      const settlement = (await readDeployment(deploymentDir)).contracts.find(
-        (contract) => contract.name === "OrderSettlement",
-      );
-      assert.ok(settlement !== undefined);
-      const client = createChainClient(rpc);
-      const settledCount = async (orderId: Hex): Promise<number> =>
-        (
-          await client.getContractEvents({
-            address: settlement.address,
-            abi: settlement.abi,
-            eventName: "CardPaymentSettled",
-            args: { orderId },
-            fromBlock: 0n,
-          })
-        ).length;
-      const deadline = Date.now() + 120_000;
-      let unsettled: Hex[] = [...paid.values()];
-      while (unsettled.length > 0) {
-        assert.ok(
-          Date.now() < deadline,
-          `${unsettled.length} of ${paid.size} paid orders never settled:\n${second.output()}`,
+      try {
+        // Restaurants and menus through the API, as a user would (idempotent when the first test ran).
+        const seeded = await runSeed({ SEED_API_URL: api, RPC_URL: rpc, DEPLOYMENT_DIR: deploymentDir });
+        assert.equal(seeded.code, 0, `npm run seed:\n${seeded.stdout}\n${seeded.stderr}`);
+        const { restaurants } = await rest<{ restaurants: { id: string; name: string | null; status: string }[] }>(
+          "GET",
+          "/restaurants",
         );
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const counts = await Promise.all(unsettled.map(settledCount));
-        unsettled = unsettled.filter((_id, i) => counts[i] === 0);
+        const restaurant = restaurants.find((candidate) => candidate.name !== null && candidate.status === "active");
+        assert.ok(restaurant !== undefined, "the seed opened a restaurant");
+        const { items } = await rest<{ items: { id: string; available: boolean }[] }>(
+          "GET",
+          `/restaurants/${restaurant.id}/menu`,
+        );
+        const item = items.find((candidate) => candidate.available);
+        assert.ok(item !== undefined, "the seed wrote a menu");
+        const customers = await Promise.all(
+          [1, 2, 3].map(() => rest<{ token: string; user: { id: string } }>("POST", "/auth/custodial")),
+        );
+
+        // Customers keep paying by card; the whole process tree dies by SIGKILL in the middle of it.
+        const workers = customers.map(async (customer) => {
+          while (!run.killed) {
+            try {
+              const order = await rest<{ id: string }>(
+                "POST",
+                "/orders",
+                { restaurant_id: restaurant.id, items: [{ id: item.id, quantity: 1 }], customer_id: customer.user.id },
+                customer.token,
+              );
+              const paid = await rest<{ status: string }>(
+                "POST",
+                `/orders/${order.id}/pay`,
+                { method: "card", payment_method: "pm_card_visa" },
+                customer.token,
+              );
+              if (paid.status === "succeeded") ordersPaid++;
+            } catch (error) {
+              // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the kill flips it during the awaits
+              if (!run.killed) throw error;
+            }
+          }
+        });
+        // A worker that fails before the kill ends the wait, so the test fails with its error instead of hanging.
+        const failed = Promise.race(workers).then(
+          () => new Error("a worker stopped before the kill"),
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        let failure: Error | undefined;
+        void failed.then((error) => (failure = error));
+        const deadline = Date.now() + 180_000;
+        while (ordersPaid < 45 && failure === undefined) {
+          assert.ok(Date.now() < deadline, `only ${ordersPaid} card orders paid in 3 minutes:\n${first.output()}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        if (failure !== undefined) throw failure;
+        run.killed = true;
+        process.kill(-pid, "SIGKILL");
+        await Promise.all(workers);
+      } finally {
+        run.killed = true;
+        if (first.child.exitCode === null && first.child.signalCode === null) process.kill(-pid, "SIGKILL");
       }
-      for (const orderId of paid.values()) assert.equal(await settledCount(orderId), 1, `${orderId} settled once`);
-      const health = (await (await fetch(`${api}/health`)).json()) as { parts: { relayer?: { ok: boolean } } };
-      assert.equal(health.parts.relayer?.ok, true, JSON.stringify(health));
-    } finally {
-      await stop(second);
-    }
-  });
+      // The exit may already have been emitted while the workers wound down: waiting for it again would hang.
+      if (first.child.exitCode === null && first.child.signalCode === null) await once(first.child, "exit");
+
+      // The next start must not find the old chain still holding its port, and must settle every
+      // payment the card processor took: before the kill, during it, and after the restart.
+      const second = await start(true);
+      try {
+        const paid = await succeededCardPayments();
+        assert.ok(paid.size >= ordersPaid, `${paid.size} card payments succeeded, ${ordersPaid} answered`);
+        const settlement = (await readDeployment(deploymentDir)).contracts.find(
+          (contract) => contract.name === "OrderSettlement",
+        );
+        assert.ok(settlement !== undefined);
+        const client = createChainClient(rpc);
+        const settledCount = async (orderId: Hex): Promise<number> =>
+          (
+            await client.getContractEvents({
+              address: settlement.address,
+              abi: settlement.abi,
+              eventName: "CardPaymentSettled",
+              args: { orderId },
+              fromBlock: 0n,
+            })
+          ).length;
+        const deadline = Date.now() + 120_000;
+        let unsettled: Hex[] = [...paid.values()];
+        while (unsettled.length > 0) {
+          assert.ok(
+            Date.now() < deadline,
+            `${unsettled.length} of ${paid.size} paid orders never settled:\n${second.output()}`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          const counts = await Promise.all(unsettled.map(settledCount));
+          unsettled = unsettled.filter((_id, i) => counts[i] === 0);
+        }
+        for (const orderId of paid.values()) assert.equal(await settledCount(orderId), 1, `${orderId} settled once`);
+        const health = (await (await fetch(`${api}/health`)).json()) as { parts: { relayer?: { ok: boolean } } };
+        assert.equal(health.parts.relayer?.ok, true, JSON.stringify(health));
+      } finally {
+        await stop(second);
+      }
+    },
+  );
 });

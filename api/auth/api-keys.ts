@@ -1,9 +1,9 @@
 /**
  * Point-of-sale API keys: each acts for one restaurant. A key is `hps_<id>_<secret>`; the id finds
  * the row, only the secret's sha256 is stored, and the secret is compared in constant time.
- * Verified keys are remembered for a short while (default 30 s) so a busy till costs no database
- * round trip per request; revoking through this process forgets the key at once, other processes
- * within that interval.
+ * A key is issued under the restaurant's franchise owner of the moment (`owner_address`) and works
+ * only while that address still owns the franchise NFT in the mirror, checked on every use (one
+ * query): selling the franchise ends the seller's tills, refunds included. Revoking is immediate.
  */
 import type { Database } from "../../lib/db/client.ts";
 import { unauthorized } from "../rest/errors.ts";
@@ -21,6 +21,8 @@ export interface ApiKeyRecord {
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** The franchise owner the key was issued under (lower case); null when issued before the mint. */
+  readonly ownerAddress: string | null;
 }
 
 export interface CreatedApiKey extends ApiKeyRecord {
@@ -34,14 +36,11 @@ export interface ApiKeyService {
   list(restaurantId: bigint): Promise<ApiKeyRecord[]>;
   /** False when the restaurant has no such key; revoking a revoked key is a no-op that returns true. */
   revoke(restaurantId: bigint, keyId: string): Promise<boolean>;
-  /** The key's principal; an ApiError 401 when it is malformed, unknown, wrong or revoked. */
+  /**
+   * The key's principal; an ApiError 401 when it is malformed, unknown, wrong, revoked, or issued
+   * by an owner who no longer owns the franchise.
+   */
   verify(key: string): Promise<ApiKeyPrincipal>;
-}
-
-export interface ApiKeyServiceOptions {
-  /** How long a verified key is trusted without asking the database (default 30 000 ms). */
-  readonly cacheMs?: number;
-  readonly cacheSize?: number;
 }
 
 interface ApiKeyRow {
@@ -51,9 +50,10 @@ interface ApiKeyRow {
   created_by: string;
   created_at: Date;
   revoked_at: Date | null;
+  owner_address: string | null;
 }
 
-const COLUMNS = "id, restaurant_id, label, created_by, created_at, revoked_at";
+const COLUMNS = "id, restaurant_id, label, created_by, created_at, revoked_at, owner_address";
 
 const recordOf = (row: ApiKeyRow): ApiKeyRecord => ({
   id: row.id,
@@ -62,20 +62,20 @@ const recordOf = (row: ApiKeyRow): ApiKeyRecord => ({
   createdBy: row.created_by,
   createdAt: row.created_at,
   revokedAt: row.revoked_at,
+  ownerAddress: row.owner_address,
 });
 
-export function createApiKeyService(db: Database, options: ApiKeyServiceOptions = {}): ApiKeyService {
-  const cacheMs = options.cacheMs ?? 30_000;
-  const cacheSize = options.cacheSize ?? 10_000;
-  const cache = new Map<string, { secretHash: string; principal: ApiKeyPrincipal; until: number }>();
-
+export function createApiKeyService(db: Database): ApiKeyService {
   return {
     async create({ restaurantId, label, createdBy }): Promise<CreatedApiKey> {
       const secret = randomSecret(32);
+      // Issued under whoever owns the franchise now (none yet: the address it will be minted to).
       const { rows } = await db.pool.query<ApiKeyRow>(
-        `INSERT INTO api_key (secret_hash, restaurant_id, label, created_by) VALUES ($1, $2, $3, $4)
+        `INSERT INTO api_key (secret_hash, restaurant_id, label, created_by, owner_address)
+         VALUES ($1, $2, $3, $4,
+                 (SELECT owner FROM franchise WHERE restaurant_id = $5 AND block_to IS NULL LIMIT 1))
          RETURNING ${COLUMNS}`,
-        [sha256Hex(secret), restaurantId.toString(), label, createdBy],
+        [sha256Hex(secret), restaurantId.toString(), label, createdBy, restaurantId.toString()],
       );
       const row = rows[0];
       if (row === undefined) throw new Error("api_key insert returned no row");
@@ -93,7 +93,6 @@ export function createApiKeyService(db: Database, options: ApiKeyServiceOptions 
 
     async revoke(restaurantId: bigint, keyId: string): Promise<boolean> {
       if (!isUuid(keyId)) return false;
-      cache.delete(keyId.toLowerCase());
       const { rowCount } = await db.pool.query(
         "UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND restaurant_id = $2",
         [keyId, restaurantId.toString()],
@@ -106,33 +105,31 @@ export function createApiKeyService(db: Database, options: ApiKeyServiceOptions 
       const id = match?.[1];
       const secret = match?.[2];
       if (id === undefined || secret === undefined || !isUuid(id)) throw unauthorized("malformed API key");
-      const digest = sha256Hex(secret);
-      const now = Date.now();
-      const hit = cache.get(id);
-      if (hit !== undefined && now < hit.until) {
-        if (!sameDigest(digest, hit.secretHash)) throw unauthorized("invalid API key");
-        return hit.principal;
-      }
-      const { rows } = await db.pool.query<{ secret_hash: string; restaurant_id: string; revoked_at: Date | null }>(
-        "SELECT secret_hash, restaurant_id, revoked_at FROM api_key WHERE id = $1",
+      const { rows } = await db.pool.query<{
+        secret_hash: string;
+        restaurant_id: string;
+        revoked_at: Date | null;
+        issuer: string | null;
+        owner: string | null;
+      }>(
+        `SELECT k.secret_hash, k.restaurant_id, k.revoked_at,
+                COALESCE(k.owner_address,
+                         (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id
+                           ORDER BY f.block_from LIMIT 1)) AS issuer,
+                (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id AND f.block_to IS NULL
+                  LIMIT 1) AS owner
+           FROM api_key k WHERE k.id = $1`,
         [id],
       );
       const row = rows[0];
-      if (row === undefined || !sameDigest(digest, row.secret_hash)) {
-        cache.delete(id);
-        throw unauthorized("invalid API key");
+      if (row === undefined || !sameDigest(sha256Hex(secret), row.secret_hash)) throw unauthorized("invalid API key");
+      if (row.revoked_at !== null) throw unauthorized("API key revoked");
+      if (row.issuer !== null && row.owner !== row.issuer) {
+        throw unauthorized(
+          "API key no longer valid: the restaurant's franchise has changed hands since it was issued; its owner issues new keys",
+        );
       }
-      if (row.revoked_at !== null) {
-        cache.delete(id);
-        throw unauthorized("API key revoked");
-      }
-      const principal: ApiKeyPrincipal = { kind: "api_key", keyId: id, restaurantId: BigInt(row.restaurant_id) };
-      if (cacheMs > 0 && cacheSize > 0) {
-        cache.delete(id);
-        while (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-        cache.set(id, { secretHash: row.secret_hash, principal, until: now + cacheMs });
-      }
-      return principal;
+      return { kind: "api_key", keyId: id, restaurantId: BigInt(row.restaurant_id) };
     },
   };
 }

@@ -31,8 +31,6 @@ export interface AuthOptions {
   readonly adminAddresses?: readonly string[];
   /** BIP-39 mnemonic custodial addresses are derived from (m/44'/60'/1'/0/<index>). */
   readonly custodialMnemonic: string;
-  /** How long a verified API key is trusted without the database (default 30 000 ms). */
-  readonly apiKeyCacheMs?: number;
 }
 
 export interface Auth {
@@ -50,7 +48,7 @@ export function createAuth(options: AuthOptions): Auth {
   const tokens = createTokenService({ secret: options.jwtSecret, ttlSeconds: options.tokenTtlSeconds });
   const siwe = createSiweService(db, tokens, { ...options.siwe, adminAddresses: options.adminAddresses });
   const custodial = createCustodialService(db, tokens, options.custodialMnemonic);
-  const apiKeys = createApiKeyService(db, { cacheMs: options.apiKeyCacheMs });
+  const apiKeys = createApiKeyService(db);
   const access = createAccessControl(db);
   const authenticate = createAuthenticator({ tokens, apiKeys });
   const routes = authRoutes({ db, siwe, custodial, apiKeys, access });

@@ -3,7 +3,7 @@ import { format } from "node:util";
 import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode } from "graphql";
 import {
   createYoga,
   isAsyncIterable,
@@ -14,7 +14,9 @@ import {
 } from "graphql-yoga";
 import type { Counter } from "prom-client";
 
+import { findNulInOperation, NUL_MESSAGE } from "../http/nul.ts";
 import { createContext, type GraphQLContext, type GraphQLServices } from "./context.ts";
+import { badInput } from "./inputs.ts";
 import { metaJson } from "./meta.ts";
 import { createApiSchema } from "./schema.ts";
 
@@ -49,6 +51,8 @@ const ERROR_CODES = new Set([
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  "UNPROCESSABLE",
+  "RATE_LIMITED",
   "PAYMENT_REQUIRED",
   "UNAVAILABLE",
 ]);
@@ -82,6 +86,21 @@ function useResponseMeta(): Plugin<GraphQLContext> {
           };
         },
       };
+    },
+  };
+}
+
+/** NUL characters in string literals or variables: BAD_USER_INPUT before any resolver (Postgres refuses them). */
+function useRejectNul(): Plugin<GraphQLContext> {
+  const refusal = (where: string) => ({ errors: [badInput(`${NUL_MESSAGE}: ${where}`, { where })] });
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const where = findNulInOperation(args.document as DocumentNode, args.variableValues);
+      if (where !== undefined) setResultAndStopExecution(refusal(where));
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const where = findNulInOperation(args.document as DocumentNode, args.variableValues);
+      if (where !== undefined) setResultAndStopExecution(refusal(where));
     },
   };
 }
@@ -143,6 +162,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
       maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true }),
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
       maxAliasesPlugin({ n: limits.maxAliases }),
+      useRejectNul(),
       useResponseMeta(),
     ],
   });

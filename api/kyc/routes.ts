@@ -1,4 +1,5 @@
 /** REST: the KYC workflow (`/api/v1/kyc…`). Documents go up as multipart/form-data. */
+import { findNul, NUL_MESSAGE } from "../http/nul.ts";
 import * as z from "zod";
 
 import { badRequest } from "../rest/errors.ts";
@@ -89,6 +90,9 @@ export function kycRoutes(kyc: KycService): Route[] {
       errors: [409, 413, 415],
       handle: async ({ principal, request }) => {
         const upload = await readKycUpload(request);
+        const nul = findNul(upload.fields, "body");
+        if (nul !== undefined)
+          throw badRequest(NUL_MESSAGE, [{ path: nul, message: "contains a NUL character (\\u0000)" }]);
         const details = PersonalDetailsSchema.safeParse(upload.fields);
         if (!details.success) {
           throw badRequest(

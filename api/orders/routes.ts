@@ -286,13 +286,14 @@ export function orderRoutes(platform: Platform): Route[] {
       description:
         "card: a Stripe PaymentIntent in GEL (one per order, whatever the retries); with payment_method it is confirmed at once. " +
         "The order becomes paid when the processor's webhook confirms the payment (usually within a second), then settled on chain. " +
-        "token: the platform's quote and the EIP-2612 permit for your wallet to sign; your wallet then calls placeOrderWithPermit.",
+        "token: the platform's quote and the EIP-2612 permit for your wallet to sign; your wallet then calls placeOrderWithPermit. " +
+        "409 when the order is paid, paid by the other method, or being paid by card in a parallel request.",
       tags: ["orders"],
       access: "any",
       params: OrderPath,
       body: Pay,
       responses: { 200: { description: "How to complete the payment", schema: z.union([CardPayment, TokenPayment]) } },
-      errors: [402, 403, 404, 409, 502, 503],
+      errors: [402, 403, 404, 409, 422, 502, 503],
       handle: async ({ params, body, principal }) => ({
         status: 200,
         body:
@@ -323,13 +324,14 @@ export function orderRoutes(platform: Platform): Route[] {
       summary: "Refund an order (its restaurant or an admin)",
       description:
         "Card: refunded through the processor, recorded on chain when it confirms (rewards clawed back pro rata). " +
-        "Token: only while the price is in escrow. Send Idempotency-Key to make retries safe.",
+        "Token: only while the price is in escrow. Send Idempotency-Key to make retries safe. " +
+        "409 while another refund of the order is in flight or when nothing remains; 422 for more than remains refundable.",
       tags: ["orders"],
       access: "any",
       params: OrderPath,
       body: Refund,
       responses: { 202: { description: "Refund started", schema: RefundResult } },
-      errors: [403, 404, 409, 502, 503],
+      errors: [403, 404, 409, 422, 502, 503],
       handle: async ({ params, body, principal, request }) => ({
         status: 202,
         body: await refundOrder(platform, principal, params.id, body.amount, request.header("idempotency-key")),

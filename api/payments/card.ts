@@ -33,13 +33,58 @@ function viewOf(intent: Stripe.PaymentIntent): CardPaymentView {
   };
 }
 
+const METHOD_NAMES = { card: "card", token: "the stable token" } as const;
+
 /** Claims the order for a payment method; a second method for the same order is a conflict. */
 export async function choosePaymentMethod(platform: Platform, row: OrderRow, method: "card" | "token"): Promise<void> {
-  const { rowCount } = await platform.db.pool.query(
-    `UPDATE customer_order SET payment_method = $2 WHERE id = $1 AND (payment_method IS NULL OR payment_method = $2)`,
+  // One statement: the claim, or the method that holds the order (read after any concurrent claim).
+  const { rows } = await platform.db.pool.query<{ claimed: boolean; current: string | null }>(
+    `WITH claim AS (
+       UPDATE customer_order SET payment_method = $2
+        WHERE id = $1 AND (payment_method IS NULL OR payment_method = $2)
+       RETURNING 1)
+     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+            (SELECT payment_method FROM customer_order WHERE id = $1) AS current`,
     [row.id, method],
   );
-  if (rowCount === 0) throw conflict(`order ${row.id} is being paid by ${row.payment_method}`);
+  const result = rows[0];
+  if (result?.claimed === true) return;
+  const current = result?.current;
+  const holder = current === "card" || current === "token" ? METHOD_NAMES[current] : "another payment method";
+  throw conflict(
+    `order ${row.id} is already being paid by ${holder}; it cannot also be paid by ${METHOD_NAMES[method]}`,
+  );
+}
+
+/**
+ * Runs `work` holding a Postgres advisory lock named by `name`, on a connection of its own (so a
+ * crash releases it); when another request holds it, throws `busy()` at once instead of waiting.
+ */
+export async function exclusively<T>(
+  platform: Platform,
+  name: string,
+  busy: () => Error,
+  work: () => Promise<T>,
+): Promise<T> {
+  const client = await platform.db.pool.connect();
+  let healthy = true;
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_lock(hashtext('hotpot-api'), hashtext($1)) AS locked",
+      [name],
+    );
+    if (rows[0]?.locked !== true) throw busy();
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('hotpot-api'), hashtext($1))", [name]).catch(() => {
+        // The connection is dropped below, which releases the lock with it.
+        healthy = false;
+      });
+    }
+  } finally {
+    client.release(!healthy);
+  }
 }
 
 /** The order, if `principal` may pay it: its customer, or its restaurant's till (owner, API key) or an admin. */
@@ -54,6 +99,21 @@ export async function requirePayable(platform: Platform, principal: Principal, i
 }
 
 export async function startCardPayment(
+  platform: Platform,
+  principal: Principal,
+  id: string,
+  paymentMethod: string | undefined,
+): Promise<CardPaymentView> {
+  // One payment attempt per order at a time: a parallel one is told so, instead of racing the processor.
+  return exclusively(
+    platform,
+    `order-pay:${id}`,
+    () => conflict(`order ${id} is being paid by card in another request right now; wait for it, then check the order`),
+    () => payByCard(platform, principal, id, paymentMethod),
+  );
+}
+
+async function payByCard(
   platform: Platform,
   principal: Principal,
   id: string,
@@ -98,6 +158,29 @@ export interface RefundView {
   readonly refund_id: string | null;
   readonly amount_tetri: number;
   readonly status: string;
+}
+
+/**
+ * What the processor still lets be refunded of the order's card payment, in tetri: its charge's
+ * amount less what was refunded. The processor knows at once; the mirror only once the refund's
+ * webhook went through the chain. Undefined when the order has no successful card payment.
+ */
+export async function refundableByCard(platform: Platform, row: OrderRow): Promise<bigint | undefined> {
+  const { rows } = await platform.db.pool.query<{ payment_intent_id: string }>(
+    `SELECT payment_intent_id FROM card_payment WHERE order_id = $1 AND status = 'succeeded'`,
+    [row.id],
+  );
+  if (rows[0] === undefined) return undefined;
+  const { stripe } = platform.cards;
+  try {
+    const intent = await stripe.paymentIntents.retrieve(rows[0].payment_intent_id);
+    const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : intent.latest_charge?.id;
+    if (chargeId === undefined) return undefined;
+    const charge = await stripe.charges.retrieve(chargeId);
+    return BigInt(charge.amount - charge.amount_refunded);
+  } catch (error) {
+    throw cardError(error);
+  }
 }
 
 /** A card refund through the processor; the chain records it when the processor confirms (webhook). */

@@ -81,7 +81,6 @@ describe("cardError", () => {
       new Stripe.errors.StripeAuthenticationError({ message: "Invalid API Key", statusCode: 401 }),
     ],
     ["a permission failure", new Stripe.errors.StripePermissionError({ message: "Not allowed", statusCode: 403 })],
-    ["an idempotency conflict", new Stripe.errors.StripeIdempotencyError({ message: "Keys reused", statusCode: 400 })],
     ["an API error below 500", new Stripe.errors.StripeAPIError({ message: "Odd", statusCode: 400 })],
   ];
   for (const [name, stripeError] of refused) {
@@ -92,6 +91,35 @@ describe("cardError", () => {
       assert.match(error.message, /^the card processor refused the request: /);
     });
   }
+
+  it("answers an idempotency key reused for another request with 422", () => {
+    const error = apiErrorOf(new Stripe.errors.StripeIdempotencyError({ message: "Keys reused", statusCode: 400 }));
+    assert.equal(error.status, 422);
+    assert.match(error.message, /Idempotency-Key/);
+  });
+
+  const stateError = (code: string, message: string) =>
+    new Stripe.errors.StripeInvalidRequestError({ message, code, type: "invalid_request_error", statusCode: 400 });
+
+  it("answers refusals that follow from the payment's state with 409, too much to refund with 422", () => {
+    const confirmedTwice = apiErrorOf(
+      stateError(
+        "payment_intent_unexpected_state",
+        "You cannot confirm this PaymentIntent because it has a status of succeeded.",
+      ),
+    );
+    assert.equal(confirmedTwice.status, 409);
+    assert.match(confirmedTwice.message, /already gone through/);
+    assert.equal(
+      apiErrorOf(stateError("charge_already_refunded", "Charge ch_1 has already been refunded.")).status,
+      409,
+    );
+    const tooMuch = apiErrorOf(
+      stateError("amount_too_large", "Refund amount (900) is greater than unrefunded amount on charge (500)"),
+    );
+    assert.equal(tooMuch.status, 422);
+    assert.equal(tooMuch.issues?.[0]?.path, "body.amount");
+  });
 
   it("passes errors that are not Stripe's through unchanged", () => {
     const plain = new Error("database is down");

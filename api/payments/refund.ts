@@ -6,12 +6,28 @@
 import { onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
-import { badRequest, conflict, forbidden } from "../rest/errors.ts";
+import { conflict, forbidden, unprocessable } from "../rest/errors.ts";
 import { findOrder } from "../orders/service.ts";
-import { refundCard, type RefundView } from "./card.ts";
+import { exclusively, refundableByCard, refundCard, type RefundView } from "./card.ts";
 import { tokenOrderPayload } from "./token.ts";
 
 export async function refundOrder(
+  platform: Platform,
+  principal: Principal,
+  id: string,
+  amountTetri: bigint | undefined,
+  idempotencyKey: string | undefined,
+): Promise<RefundView> {
+  // One refund per order at a time: what remains refundable is only known once the previous one is through.
+  return exclusively(
+    platform,
+    `order-refund:${id}`,
+    () => conflict(`another refund of order ${id} is in flight; try again once it has completed`),
+    () => refund(platform, principal, id, amountTetri, idempotencyKey),
+  );
+}
+
+async function refund(
   platform: Platform,
   principal: Principal,
   id: string,
@@ -23,17 +39,20 @@ export async function refundOrder(
     throw forbidden("only the order's restaurant or an admin refunds it");
   }
   if (row.payment_method === "card" && row.paid_at !== null) {
-    const remaining = BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
+    const remaining =
+      (await refundableByCard(platform, row)) ?? BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
     const amount = amountTetri ?? remaining;
     if (remaining <= 0n) throw conflict(`order ${id} is already refunded in full`);
     if (amount > remaining) {
-      throw badRequest("refund too large", [{ path: "body.amount", message: `at most ${remaining} tetri remain` }]);
+      throw unprocessable(`refund too large: at most ${remaining} tetri of order ${id} remain refundable`, [
+        { path: "body.amount", message: `at most ${remaining} tetri remain` },
+      ]);
     }
     return refundCard(platform, row, amount, idempotencyKey);
   }
   if (row.payment_method === "token" && row.chain_status === "escrowed") {
     if (amountTetri !== undefined && amountTetri !== BigInt(row.total_tetri)) {
-      throw badRequest("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
+      throw unprocessable("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
     }
     const escrow = onlyRow(
       await platform.db.pool.query<Parameters<typeof tokenOrderPayload>[0]>(

@@ -55,6 +55,10 @@ export const notFound = (what: string): ApiError => new ApiError(404, "not_found
 
 export const conflict = (message: string): ApiError => new ApiError(409, "conflict", message);
 
+/** Well-formed, but the state of the thing does not allow it (e.g. refunding more than remains). */
+export const unprocessable = (message: string, issues?: readonly ErrorIssue[]): ApiError =>
+  new ApiError(422, "unprocessable", message, { issues });
+
 /** A dependency (card processor, storage) failed; the client may try again later. */
 export const unavailable = (message: string): ApiError =>
   new ApiError(503, "unavailable", message, { headers: { "Retry-After": "5" } });

@@ -26,19 +26,20 @@ export const ErrorSchema = z
         }),
       )
       .optional()
-      .meta({ description: "Field messages (400 only)" }),
+      .meta({ description: "Field messages (400 and 422)" }),
   })
   .meta({ id: "Error" });
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "The request is invalid; `issues` names each wrong field",
+  400: "The request is invalid (a wrong field, text with a NUL character); `issues` names each wrong field",
   401: "No valid credential",
   402: "The card was declined",
   403: "The caller may not do this",
   404: "Not found",
-  409: "Conflicts with the current state",
+  409: "Conflicts with the current state, or with a request for the same thing still in flight",
   413: "The body is too large",
   415: "The body is not JSON",
+  422: "Well-formed, but the current state does not allow it (e.g. more than remains refundable)",
   429: "Too many requests; see Retry-After",
   500: "Server fault (no detail is given)",
   502: "An upstream service refused the request",

@@ -92,25 +92,13 @@ export async function registerRestaurant(
   );
   const { cid } = await platform.contentStore.put(metadata, { name: `restaurant-${input.name}.json` });
 
-  const id = await inTransaction(platform.db.pool, async (client) => {
-    // Restaurant ids are franchise NFT ids: one allocator, above every id the chain already has.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('restaurant_id'))");
-    const allocated = onlyRow(
-      await client.query<{ id: string }>(
-        `SELECT (GREATEST((SELECT COALESCE(MAX(id), 0) FROM restaurant),
-                          (SELECT COALESCE(MAX(restaurant_id), 0) FROM franchise)) + 1)::text AS id`,
-      ),
-    ).id;
-    await client.query(
-      `INSERT INTO restaurant (id, name, location, metadata_cid, created_by) VALUES ($1, $2, $3, $4, $5)`,
-      [allocated, input.name, input.location, cid, principal.userId],
-    );
-    await client.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('register_franchise', $1, $2)`, [
-      `franchise:${allocated}`,
-      JSON.stringify({ restaurantId: allocated, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
-    ]);
-    return allocated;
-  });
+  let id: string;
+  try {
+    id = await insertRestaurant(platform, principal.userId, input, owner, cid);
+  } catch (error) {
+    await forgetMetadata(platform, cid);
+    throw error;
+  }
   platform.chain.wake();
   return {
     id,
@@ -121,6 +109,50 @@ export async function registerRestaurant(
     fee_bps: null,
     metadata_uri: `ipfs://${cid}`,
   };
+}
+
+/**
+ * After a refused registration: unpins the metadata stored for it, unless another restaurant's
+ * profile names the same CID (the same name and location give the same content). A failure here is
+ * logged, never the caller's error.
+ */
+async function forgetMetadata(platform: Platform, cid: string): Promise<void> {
+  try {
+    const { rowCount } = await platform.db.pool.query("SELECT 1 FROM restaurant WHERE metadata_cid = $1 LIMIT 1", [
+      cid,
+    ]);
+    if (rowCount === 0) await platform.contentStore.remove?.(cid);
+  } catch (error) {
+    platform.logger.warn({ err: error, cid }, "could not remove the metadata of a refused restaurant registration");
+  }
+}
+
+function insertRestaurant(
+  platform: Platform,
+  userId: string,
+  input: RegisterRestaurant,
+  owner: string,
+  cid: string,
+): Promise<string> {
+  return inTransaction(platform.db.pool, async (client) => {
+    // Restaurant ids are franchise NFT ids: one allocator, above every id the chain already has.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('restaurant_id'))");
+    const allocated = onlyRow(
+      await client.query<{ id: string }>(
+        `SELECT (GREATEST((SELECT COALESCE(MAX(id), 0) FROM restaurant),
+                          (SELECT COALESCE(MAX(restaurant_id), 0) FROM franchise)) + 1)::text AS id`,
+      ),
+    ).id;
+    await client.query(
+      `INSERT INTO restaurant (id, name, location, metadata_cid, created_by) VALUES ($1, $2, $3, $4, $5)`,
+      [allocated, input.name, input.location, cid, userId],
+    );
+    await client.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('register_franchise', $1, $2)`, [
+      `franchise:${allocated}`,
+      JSON.stringify({ restaurantId: allocated, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
+    ]);
+    return allocated;
+  });
 }
 
 export async function listRestaurants(

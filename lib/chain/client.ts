@@ -1,5 +1,7 @@
 import { createPublicClient, http, type PublicClient } from "viem";
 
+const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 /**
  * The read-only JSON-RPC client every part shares. Requests issued in the same tick go out as
  * one JSON-RPC batch (headers of many blocks cost one round trip).
@@ -10,10 +12,10 @@ export function createChainClient(rpcUrl: string, options: { timeoutMs?: number 
       batch: { batchSize: 500, wait: 0 },
       timeout: options.timeoutMs ?? 30_000,
       retryCount: 0,
-      // viem's default (10 MiB) holds only about 16,000 token-transfer logs: less than one batch
-      // of the indexer's backfill (20,000 logs by default). A larger answer for a range makes the
-      // indexer shrink the range, so this also bounds the memory one batch can take.
-      maxResponseBodySize: 32 * 1024 * 1024,
+      // About 16,000 token-transfer logs, above one batch of the indexer's backfill (INDEXER_BATCH_LOGS,
+      // at most 15,000). A range that grew into a denser stretch of the chain answers with more, and the
+      // indexer shrinks it: this bounds what one answer costs in memory (its parsed logs take ~7x its size).
+      maxResponseBodySize: MAX_RESPONSE_BYTES,
     }),
   });
 }

@@ -66,6 +66,10 @@ export class FileBlockstore {
     return this.#exists(this.pathOf(cid));
   }
 
+  async delete(cid: CID): Promise<void> {
+    await rm(this.pathOf(cid), { force: true });
+  }
+
   async #exists(file: string): Promise<boolean> {
     try {
       await stat(file);
@@ -114,5 +118,10 @@ export class LocalContentStore implements ContentStore {
 
   async has(cidText: string): Promise<boolean> {
     return this.blocks.has(parseCid(cidText));
+  }
+
+  /** Deletes the content's block (content up to 256 KiB, all `put` stores as one raw block, is one file). */
+  async remove(cidText: string): Promise<void> {
+    await this.blocks.delete(parseCid(cidText));
   }
 }

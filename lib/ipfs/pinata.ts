@@ -105,6 +105,18 @@ export class PinataContentStore implements ContentStore {
       throw classifyPinataError(error, "file lookup");
     }
   }
+
+  /** Deletes every public file Pinata holds under the CID (which unpins it). */
+  async remove(cidText: string): Promise<void> {
+    const cid = parseCid(cidText).toString();
+    try {
+      const page: FileListResponse = await this.#sdk.files.public.list().cid(cid).limit(100);
+      const ids = page.files.map((file) => file.id);
+      if (ids.length > 0) await this.#sdk.files.public.delete(ids);
+    } catch (error) {
+      throw classifyPinataError(error, "file delete");
+    }
+  }
 }
 
 function gatewayBase(gateway: string): string {

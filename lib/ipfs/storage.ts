@@ -11,6 +11,11 @@ export interface ContentStore {
   /** The content, verified against `cid`; null when the store does not have it. */
   get(cid: string): Promise<Uint8Array | null>;
   has(cid: string): Promise<boolean>;
+  /**
+   * Drops (unpins) content stored by `put` that nothing refers to, e.g. after the write it was for
+   * failed. Removing what the store does not have is a no-op. Read-only stores may leave it out.
+   */
+  remove?(cid: string): Promise<void>;
 }
 
 /** A storage failure that doing the same thing again will not fix (bad request, bad credentials). */

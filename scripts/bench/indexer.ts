@@ -14,9 +14,10 @@
  *     automining, each transaction its own block);
  *  3. backfill: a fresh database (a scratch database on DATABASE_URL's server, dropped afterwards,
  *     or an embedded Postgres in a temporary directory when DATABASE_URL is unset), migrated, then
- *     the indexer in this process as `npm start` runs it (INDEXER_* settings apply), timed from
- *     start() until every block up to the head is in the database; RSS sampled every 50 ms; the
- *     mirror checked against the chain (transfer count, sampled balances).
+ *     the indexer in a process of its own (indexer-backfill.ts, holding what `node indexer/main.ts`
+ *     holds; INDEXER_* settings apply), timed from start() until every block up to the head is in
+ *     the database; its peak RSS is the kernel's high-water mark (VmHWM); the mirror checked
+ *     against the chain (transfer count, sampled balances).
  *
  * Then live latency, on the last shape's indexer: automining on, BENCH_LIVE_TXS (100) transfers to
  * fresh addresses, one at a time, each timed from the moment the node answered
@@ -34,7 +35,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import pg from "pg";
@@ -44,6 +44,7 @@ import { encodeFunctionData, getAddress, keccak256, slice, toHex, type Address, 
 import { createApiApp, type ApiApp } from "../../api/app.ts";
 import { createIndexer, INDEXED_CONTRACTS, type Indexer } from "../../indexer/index.ts";
 import { createIndexerMetrics } from "../../indexer/metrics.ts";
+import type { BackfillParams, BackfillResult, PhaseTotals } from "./indexer-backfill.ts";
 import { createChainClient, defaultWsUrl } from "../../lib/chain/client.ts";
 import { readDeployment, type Deployment } from "../../lib/chain/deployment.ts";
 import { loadConfig, PROJECT_ROOT } from "../../lib/config.ts";
@@ -349,24 +350,6 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
 }
 
 // ─── Measurements ──────────────────────────────────────────────────────────────────────────
-interface PhaseTotals {
-  readonly seconds: number;
-  readonly batches: number;
-}
-
-async function phaseTotals(registry: Registry): Promise<Record<string, PhaseTotals>> {
-  const metric = await registry.getSingleMetric("indexer_batch_duration_seconds")?.get();
-  const totals: Record<string, { seconds: number; batches: number }> = {};
-  for (const value of metric?.values ?? []) {
-    const phase = String(value.labels.phase);
-    const entry = (totals[phase] ??= { seconds: 0, batches: 0 });
-    const name = (value as { metricName?: string }).metricName ?? "";
-    if (name.endsWith("_sum")) entry.seconds = value.value;
-    if (name.endsWith("_count")) entry.batches = value.value;
-  }
-  return totals;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -394,30 +377,18 @@ interface ShapeRun {
   readonly deployment: Deployment;
 }
 
-interface ChildParams {
-  readonly databaseUrl: string;
-  readonly rpcUrl: string;
-  readonly deploymentDir: string;
-  readonly head: string;
-}
-
-interface ChildResult {
-  readonly seconds: number;
-  readonly phases: Record<string, PhaseTotals>;
-  readonly peakRssBytes: number;
-}
-
-const CHILD_ENV = "BENCH_INDEXER_CHILD";
-
 /**
- * The backfill, in a process that holds only the indexer (as `node indexer/main.ts` would): its
- * peak RSS is then the indexer's, not the generator's or Ignition's.
+ * The backfill, in a process that holds only the indexer (scripts/bench/indexer-backfill.ts, as
+ * `node indexer/main.ts` would): its peak RSS is then the indexer's, not the generator's or Ignition's.
  */
-async function backfillInChild(params: ChildParams): Promise<ChildResult> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
-    env: { ...process.env, [CHILD_ENV]: JSON.stringify(params) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+async function backfillInChild(params: BackfillParams): Promise<BackfillResult> {
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, "indexer-backfill.ts"), JSON.stringify(params)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const kill = (): Promise<void> => {
     if (child.exitCode === null) child.kill("SIGKILL");
     return Promise.resolve();
@@ -434,37 +405,7 @@ async function backfillInChild(params: ChildParams): Promise<ChildResult> {
   });
   const last = output.trim().split("\n").at(-1) ?? "";
   if (code !== 0) throw new Error(`the backfill process exited with ${code}: ${last}`);
-  return JSON.parse(last) as ChildResult;
-}
-
-/** The child's side: index up to the head, then report the time, the phases and the peak RSS as one JSON line. */
-async function backfillChild(params: ChildParams): Promise<void> {
-  const db = await openDatabase({ url: params.databaseUrl, dataDir: "", port: 0 });
-  try {
-    const registry = new Registry();
-    const indexer = createIndexer({
-      db,
-      client: createChainClient(params.rpcUrl),
-      wsUrl: defaultWsUrl(params.rpcUrl),
-      deployment: await readDeployment(params.deploymentDir, INDEXED_CONTRACTS),
-      options: config.indexer,
-      logger,
-      metrics: createIndexerMetrics(registry),
-    });
-    const started = performance.now();
-    await indexer.start();
-    await indexer.waitForBlock(BigInt(params.head), 30 * 60_000);
-    const seconds = (performance.now() - started) / 1_000;
-    await indexer.stop();
-    const result: ChildResult = {
-      seconds,
-      phases: await phaseTotals(registry),
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    };
-    console.log(JSON.stringify(result));
-  } finally {
-    await db.close();
-  }
+  return JSON.parse(last) as BackfillResult;
 }
 
 /** Deploys afresh, generates the shape's transfers, backfills them into a fresh database and checks the mirror. */
@@ -787,10 +728,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(figures));
 }
 
-const childParams = process.env[CHILD_ENV];
 try {
-  if (childParams === undefined) await main();
-  else await backfillChild(JSON.parse(childParams) as ChildParams);
+  await main();
 } catch (error) {
   process.exitCode = 1;
   if (!run.stopping) console.error(error instanceof Error ? (error.stack ?? error.message) : error);

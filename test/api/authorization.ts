@@ -982,7 +982,7 @@ describe("authorization matrix: every operation × every caller", () => {
 
   before(async () => {
     const stack = await startWriteStack({
-      rateLimits: { perCallerPerMinute: 1_000_000, anonymousPerMinute: 1_000_000 },
+      rateLimits: { perCallerPerMinute: 1_000_000, anonymousPerMinute: 1_000_000, failedAuthPerMinute: 1_000_000 },
     });
     try {
       const franchiseeA = localAccount(ACCOUNT.franchisee);
