@@ -37,19 +37,21 @@ const METHOD_NAMES = { card: "card", token: "the stable token" } as const;
 
 /** Claims the order for a payment method; a second method for the same order is a conflict. */
 export async function choosePaymentMethod(platform: Platform, row: OrderRow, method: "card" | "token"): Promise<void> {
-  // One statement: the claim, or the method that holds the order (read after any concurrent claim).
-  const { rows } = await platform.db.pool.query<{ claimed: boolean; current: string | null }>(
-    `WITH claim AS (
-       UPDATE customer_order SET payment_method = $2
-        WHERE id = $1 AND (payment_method IS NULL OR payment_method = $2)
-       RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
-            (SELECT payment_method FROM customer_order WHERE id = $1) AS current`,
-    [row.id, method],
-  );
-  const result = rows[0];
-  if (result?.claimed === true) return;
-  const current = result?.current;
+  let current: string | null = null;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const { rowCount } = await platform.db.pool.query(
+      `UPDATE customer_order SET payment_method = $2 WHERE id = $1 AND (payment_method IS NULL OR payment_method = $2)`,
+      [row.id, method],
+    );
+    if (rowCount === 1) return;
+    // A statement of its own: it sees the claim that beat this one (the UPDATE's snapshot may not).
+    const { rows } = await platform.db.pool.query<{ payment_method: string | null }>(
+      "SELECT payment_method FROM customer_order WHERE id = $1",
+      [row.id],
+    );
+    current = rows[0]?.payment_method ?? null;
+    if (current !== null) break;
+  }
   const holder = current === "card" || current === "token" ? METHOD_NAMES[current] : "another payment method";
   throw conflict(
     `order ${row.id} is already being paid by ${holder}; it cannot also be paid by ${METHOD_NAMES[method]}`,

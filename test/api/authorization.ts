@@ -1259,8 +1259,8 @@ describe("authorization matrix: every operation × every caller", () => {
       token: people.franchiseeA.token,
     });
     assert.ok(!me.body.restaurant_ids.includes(restaurantC));
-    // The old owner's point-of-sale key belongs to the restaurant, not the person: the new owner
-    // sees it and can revoke it, after which it stops working.
+    // The old owner's point-of-sale key stopped working with the sale (test/api/hardening.ts); it is
+    // still the restaurant's record: the new owner sees it and can revoke it.
     const revoke = await stack.call("DELETE", `${API}/restaurants/${restaurantC}/api-keys/${oldKey.body.id}`, {
       token: people.franchiseeB.token,
     });
