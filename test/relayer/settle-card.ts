@@ -239,20 +239,25 @@ describe("relayer: card payments", () => {
     }
   });
 
-  it("test_rpcDown_rowsStayPendingWithAttempts_thenSucceed", async () => {
+  // A node that cannot be reached says nothing about the transactions already sent: nothing new is
+  // sent (that could leave a nonce gap) and no attempt is spent, so an outage never fails a payment.
+  it("test_rpcDown_rowsStayPendingWithoutSpendingAttempts_thenSucceed", async () => {
     const payload = cardPayment("rpc-down", 1n, customer, 500n);
     await enqueue(db, "settle_card", "card:rpc-down", payload);
-    const down = relayerFor(chain, db, { client: undefined, rpcUrl: `http://127.0.0.1:${await freePort()}` });
+    const down = relayerFor(chain, db, {
+      client: undefined,
+      rpcUrl: `http://127.0.0.1:${await freePort()}`,
+      options: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20 },
+    });
     try {
-      await down.drainOnce();
-      const first = await outboxRow(db, "card:rpc-down");
-      assert.equal(first.status, "pending");
-      assert.equal(first.attempts, 1);
-      assert.match(first.last_error ?? "", /node unavailable/);
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      await down.drainOnce();
-      assert.equal((await outboxRow(db, "card:rpc-down")).attempts, 2);
-      assert.match(await down.registry.metrics(), /relayer_errors_total\{class="retryable"\} 2/);
+      for (let drain = 0; drain < 3; drain++) {
+        await down.drainOnce();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      const row = await outboxRow(db, "card:rpc-down");
+      assert.equal(row.status, "pending");
+      assert.equal(row.attempts, 0);
+      assert.match(await down.registry.metrics(), /relayer_errors_total\{class="retryable"\} 3/);
     } finally {
       await down.stop();
     }
@@ -269,26 +274,6 @@ describe("relayer: card payments", () => {
     } finally {
       await up.stop();
     }
-    assert.equal((await outboxRow(db, "card:rpc-down")).attempts, 2);
     assert.equal(await settlementLogs(chain, "CardPaymentSettled", payload.orderId), 1);
-  });
-
-  it("test_rpcDown_failedAfterMaxAttempts", async () => {
-    await enqueue(db, "settle_card", "card:give-up", cardPayment("give-up", 1n, customer, 500n));
-    const down = relayerFor(chain, db, {
-      client: undefined,
-      rpcUrl: `http://127.0.0.1:${await freePort()}`,
-      options: { maxAttempts: 2, backoffBaseMs: 10, backoffMaxMs: 20 },
-    });
-    try {
-      await down.drainOnce();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await down.drainOnce();
-    } finally {
-      await down.stop();
-    }
-    const row = await outboxRow(db, "card:give-up");
-    assert.equal(row.status, "failed");
-    assert.equal(row.attempts, 2);
   });
 });
