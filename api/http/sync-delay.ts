@@ -9,6 +9,7 @@
 import { Gauge, type Registry } from "prom-client";
 
 import type { Database } from "../../lib/db/client.ts";
+import { withTimeout } from "./health.ts";
 
 export const SYNC_DELAY_METRIC = "blockchain_sync_delay_seconds";
 
@@ -28,18 +29,6 @@ export interface SyncDelay {
   /** When the chain's head was last seen (ms since the epoch), if ever. */
   readonly lastHeadSeenAt: () => number | undefined;
   readonly close: () => void;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
 }
 
 export function createSyncDelay(options: SyncDelayOptions): SyncDelay {
@@ -74,7 +63,7 @@ export function createSyncDelay(options: SyncDelayOptions): SyncDelay {
       const reported = indexer === undefined ? 0 : ((await indexer.get()).values[0]?.value ?? 0);
       let stalled = 0;
       try {
-        await withTimeout(chainHead(), probeTimeoutMs);
+        await withTimeout(chainHead(), probeTimeoutMs, "the chain");
       } catch {
         const since = seenAt ?? (await indexedBlockTime().catch(() => undefined)) ?? startedAt;
         stalled = Math.max(0, (now() - since) / 1000);
