@@ -57,7 +57,12 @@ export async function readMeta(db: Database, chainId: number): Promise<Meta> {
   };
 }
 
-export function createContext(services: GraphQLServices, request?: { headers: Headers }): GraphQLContext {
+/** `authenticated`: the caller's principal when a layer before GraphQL already checked its credential. */
+export function createContext(
+  services: GraphQLServices,
+  request?: { headers: Headers },
+  authenticated?: Principal,
+): GraphQLContext {
   let meta: Promise<Meta> | undefined;
   let principal: Promise<Principal | undefined> | undefined;
   const loaders = new Map<string, unknown>();
@@ -84,7 +89,10 @@ export function createContext(services: GraphQLServices, request?: { headers: He
     principal() {
       const { write } = services;
       if (write === undefined || request === undefined) return Promise.resolve(undefined);
-      principal ??= write.authenticate({ header: (name) => request.headers.get(name) ?? undefined });
+      principal ??=
+        authenticated === undefined
+          ? write.authenticate({ header: (name) => request.headers.get(name) ?? undefined })
+          : Promise.resolve(authenticated);
       return principal;
     },
     loader<Key, Value>(name: string, create: () => BatchLoader<Key, Value>): BatchLoader<Key, Value> {

@@ -14,6 +14,7 @@ import {
 } from "graphql-yoga";
 import type { Counter } from "prom-client";
 
+import type { Principal } from "../auth/principal.ts";
 import { findNulInOperation, NUL_MESSAGE } from "../http/nul.ts";
 import { createContext, type GraphQLContext, type GraphQLServices } from "./context.ts";
 import { badInput } from "./inputs.ts";
@@ -142,7 +143,10 @@ export function createGraphQLServer(options: GraphQLServerOptions): GraphQLServe
     logging: yogaLogger(services),
     cors:
       origins.length === 0 ? false : { origin: origins.includes("*") ? "*" : [...origins], methods: ["GET", "POST"] },
-    context: ({ request }) => createContext(services, request),
+    // The app's rate limiter has already authenticated a good credential (express's res.locals):
+    // reuse it rather than check the token or API key twice per request.
+    context: ({ request, res }) =>
+      createContext(services, request, (res as { locals?: { principal?: Principal } } | undefined)?.locals?.principal),
     maskedErrors: {
       errorMessage: "Unexpected error.",
       maskError(error, message) {
