@@ -1,6 +1,6 @@
 /**
- * The indexer on its own (`node indexer/main.ts`), for running it apart from the API. `npm start`
- * runs the same indexer in the stack's process. Settings: see .env.example.
+ * The indexer on its own (`npm run indexer`: this file with a heap sized to the batches it holds), for
+ * running it apart from the API. `npm start` runs the same indexer in the stack's process. Settings: see .env.example.
  */
 import path from "node:path";
 

@@ -7,6 +7,8 @@
  * Indexes until `head` is in the database, then prints one JSON line: seconds from start() to
  * then, the time per phase, and the process's peak RSS (VmHWM).
  */
+import { readFile } from "node:fs/promises";
+
 import { Registry } from "prom-client";
 
 import { createIndexer, INDEXED_CONTRACTS } from "../../indexer/index.ts";
@@ -34,6 +36,25 @@ export interface BackfillResult {
   readonly seconds: number;
   readonly phases: Record<string, PhaseTotals>;
   readonly peakRssBytes: number;
+  /** CPU seconds (user + system) of this process: fetch, decode, apply, encode. */
+  readonly indexerCpuSeconds: number;
+  /** CPU seconds of the Postgres backends serving the scratch database; null when they cannot be read (a remote server). */
+  readonly databaseCpuSeconds: number | null;
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times on every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a local process, from /proc; null when it is not readable. */
+export async function processCpuSeconds(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name (which may hold spaces): utime is the 14th field, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 async function phaseTotals(registry: Registry): Promise<Record<string, PhaseTotals>> {
@@ -67,8 +88,22 @@ async function backfill(params: BackfillParams): Promise<BackfillResult> {
     await indexer.start();
     await indexer.waitForBlock(BigInt(params.head), 30 * 60_000);
     const seconds = (performance.now() - started) / 1_000;
+    // Read while the indexer's connections are open: a backend's times vanish with it.
+    const { rows } = await db.pool.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    const backendSeconds = await Promise.all(rows.map((row) => processCpuSeconds(row.pid)));
     await indexer.stop();
-    return { seconds, phases: await phaseTotals(registry), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    const usage = process.resourceUsage();
+    return {
+      seconds,
+      phases: await phaseTotals(registry),
+      peakRssBytes: usage.maxRSS * 1024,
+      indexerCpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+      databaseCpuSeconds: backendSeconds.includes(null)
+        ? null
+        : backendSeconds.reduce<number>((sum, value) => sum + (value as number), 0),
+    };
   } finally {
     await db.close();
   }
