@@ -31,7 +31,7 @@ try {
   });
   console.log(`Monitoring http://${host}:${config.port}/metrics (start the stack with \`npm start\`).
 
-  Prometheus     ${monitoring.prometheusUrl}   (alerts: ${monitoring.prometheusUrl}/alerts)
+  Prometheus     ${monitoring.prometheusUrl}   (alerts: ${monitoring.prometheusUrl}/classic/alerts)
   Alertmanager   ${monitoring.alertmanagerUrl}
   Rules          monitoring/alerts.yml   Runbook: docs/runbook.md
 

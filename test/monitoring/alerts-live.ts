@@ -6,7 +6,8 @@
  * DatabaseDown).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -15,10 +16,18 @@ import { after, before, describe, it } from "node:test";
 
 import pg from "pg";
 
+import { PROJECT_ROOT } from "../../lib/config.ts";
 import { queryPrometheus, startMonitoring, type Monitoring } from "../../lib/monitoring/stack.ts";
 import { testServerUrl } from "../helpers/database.ts";
 import { freePort } from "../helpers/devchain.ts";
 import { startWriteStack, type WriteStack } from "../helpers/write-stack.ts";
+
+interface ReportRow {
+  readonly name: string;
+  readonly value: number | null;
+  readonly status: "pass" | "fail" | "unknown";
+  readonly source: string;
+}
 
 interface Notification {
   readonly status: "firing" | "resolved";
@@ -113,6 +122,54 @@ describe("alerts on the live stack (Prometheus + Alertmanager)", () => {
     for (const rule of loaded) assert.equal(rule.health, "ok", rule.name);
     const [database] = await queryPrometheus(prometheus(), "hotpot_database_up");
     assert.equal(database?.value[1], "1");
+  });
+
+  /** `npm run report` as an operator runs it, against this stack. */
+  async function report(prometheusUrl: string): Promise<{ code: number | null; stdout: string; rows: ReportRow[] }> {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "scripts", "report.ts")], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        API_URL: stack.url,
+        PROMETHEUS_URL: prometheusUrl,
+        RPC_URL: stack.chain.url,
+        DATABASE_URL: stack.db.url,
+        REPORT_BLOCKS: "200",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, "exit")) as [number | null];
+    assert.equal(stderr, "", stderr);
+    const last = stdout.trim().split("\n").at(-1) ?? "";
+    return { code, stdout, rows: (JSON.parse(last) as { metrics: ReportRow[] }).metrics };
+  }
+
+  it("test_report_printsTheSeedsSuccessMetricsFromTheLiveStack", { skip, timeout: 120_000 }, async () => {
+    const { rows: users } = await stack.db.pool.query<{ count: string }>(
+      "SELECT count(*)::text AS count FROM app_user",
+    );
+    const fromPrometheus = await report(prometheus());
+    // A fresh stack misses the business targets: the report says so and exits 1.
+    assert.equal(fromPrometheus.code, 1, fromPrometheus.stdout);
+    const byName = new Map(fromPrometheus.rows.map((row) => [row.name, row]));
+    assert.equal(fromPrometheus.rows.length, 12, fromPrometheus.stdout);
+    for (const row of fromPrometheus.rows) assert.ok(fromPrometheus.stdout.includes(row.name), row.name);
+    assert.equal(byName.get("Uptime")?.status, "pass");
+    assert.match(byName.get("Uptime")?.source ?? "", /^Prometheus/);
+    assert.equal(byName.get("User registration")?.value, Number(users[0]?.count));
+    assert.equal(byName.get("User registration")?.status, "fail");
+    assert.equal(byName.get("Data encryption (personal data)")?.status, "pass");
+    assert.equal(byName.get("Audit trail")?.status, "pass");
+    assert.ok((byName.get("Blockchain TPS (busiest 10 s)")?.value ?? -1) >= 0);
+
+    // Without Prometheus: the API's own figures, uptime unknown.
+    const fromApi = await report(`http://127.0.0.1:${await freePort()}`);
+    assert.equal(fromApi.rows.find((row) => row.name === "Uptime")?.status, "unknown");
+    assert.match(fromApi.rows.find((row) => row.name === "Error rate (5xx)")?.source ?? "", /the API's \/metrics/);
   });
 
   it(
