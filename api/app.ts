@@ -20,6 +20,7 @@ import { errorHandler, notFoundHandler } from "./http/errors.ts";
 import { checkHealth, checkReady, type HealthSources } from "./http/health.ts";
 import { ipfsGateway } from "./http/ipfs.ts";
 import { createApiMetrics } from "./http/metrics.ts";
+import { registerOperationsMetrics } from "./operations/metrics.ts";
 import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } from "./notifications.ts";
 import { orderRoutes } from "./orders/routes.ts";
 import { startTokenSettlement, type TokenSettlement } from "./payments/token-settlement.ts";
@@ -113,6 +114,7 @@ export interface ApiApp {
 export function createApiApp(context: ApiContext): ApiApp {
   const { db, logger, chainId } = context;
   const metrics = createApiMetrics(context.registry);
+  registerOperationsMetrics({ registry: context.registry, db });
   const pubSub = createIndexPubSub();
   const notifications: IndexNotifications | undefined =
     context.notifications === false

@@ -1,5 +1,6 @@
 /**
- * `npm test`: the contract and integration tests (hardhat test, with coverage and its bar), then the unit
+ * `npm test`: the alert rules (promtool check rules and promtool's unit tests, Debian's `prometheus`
+ * package), the contract and integration tests (hardhat test, with coverage and its bar), then the unit
  * tests that live beside the code (node --test). Database tests need a Postgres server: with DATABASE_URL
  * unset, one embedded Postgres is started for the whole run in a throwaway data directory.
  *
@@ -42,7 +43,13 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: "inherit", env });
     running = child;
-    child.once("error", reject);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "ENOENT"
+          ? new Error(`${command} is not installed (promtool: \`apt-get install prometheus prometheus-alertmanager\`)`)
+          : error,
+      );
+    });
     child.once("exit", (code, signal) => {
       running = undefined;
       resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
@@ -86,6 +93,9 @@ async function main(): Promise<number> {
     if (interrupted()) return 130;
 
     const steps: { command: string; args: readonly string[] }[] = [
+      // Seconds, and the cheapest way to learn that an alert no longer fires.
+      { command: "promtool", args: ["check", "rules", "monitoring/alerts.yml"] },
+      { command: "promtool", args: ["test", "rules", "monitoring/tests/alerts.test.yml"] },
       hardhatCommand(coverage ? ["test", "--coverage"] : ["test"]),
     ];
     if (coverage) steps.push({ command: process.execPath, args: ["scripts/coverage-check.ts"] });

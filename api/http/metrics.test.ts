@@ -8,13 +8,13 @@ import { pino } from "pino";
 import { Registry } from "prom-client";
 import * as z from "zod";
 
-import { notFound } from "../rest/errors.ts";
+import { ApiError, notFound } from "../rest/errors.ts";
 import { createRestApi } from "../rest/index.ts";
 import { API_PREFIX } from "../rest/openapi.ts";
 import { defineRoute } from "../rest/route.ts";
 import { Uuid } from "../rest/schemas.ts";
 import { errorHandler, notFoundHandler } from "./errors.ts";
-import { createApiMetrics } from "./metrics.ts";
+import { createApiMetrics, markSignatureRejected } from "./metrics.ts";
 
 const FOUND = "3f1c1a52-1b7e-4c51-9a57-0c7f43b1e8a2";
 const OTHER = "9b2f4c1e-8d7a-4e6b-a5c3-1f0e9d8c7b6a";
@@ -65,6 +65,11 @@ describe("HTTP metrics route label", () => {
     app.use(API_PREFIX, rest.router);
     app.get("/health", (_request, response) => {
       response.json({ status: "ok" });
+    });
+    app.post("/api/v1/webhooks/stripe", (_request, response, next) => {
+      // As api/payments/webhook.ts does when constructEvent throws.
+      markSignatureRejected(response, "stripe");
+      next(new ApiError(400, "invalid_signature", "webhook signature check failed"));
     });
     app.get("/ipfs/:cid", (_request, response) => {
       response.status(404).json({ error: "not found", code: "not_found" });
@@ -172,6 +177,25 @@ describe("HTTP metrics route label", () => {
       added.join(),
     );
     assert.ok(routesAfter.size <= 8, [...routesAfter].join());
+  });
+
+  it("counts webhook deliveries refused for their signature, by provider, from 0", async () => {
+    const failures = async (): Promise<Record<string, number>> => {
+      const counter = registry.getSingleMetric("webhook_signature_failures_total");
+      assert.ok(counter);
+      const values = (await counter.get()).values;
+      return Object.fromEntries(
+        values.map((sample): [string, number] => [String(sample.labels.provider), sample.value]),
+      );
+    };
+    assert.deepEqual(await failures(), { stripe: 0, onfido: 0, twitch: 0 });
+    const got = await labelsOf([
+      ["POST", "/api/v1/webhooks/stripe"],
+      ["POST", "/api/v1/webhooks/stripe"],
+      ["GET", "/health"],
+    ]);
+    assert.deepEqual(summary(got), ["GET /health 200 ×1", "POST /api/v1/webhooks/stripe 400 ×2"]);
+    assert.deepEqual(await failures(), { stripe: 2, onfido: 0, twitch: 0 });
   });
 
   it("shares the metrics of a second app on the same registry", () => {

@@ -18,6 +18,9 @@ function once<M>(registry: Registry, name: string, create: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? create();
 }
 
+/** The webhooks whose signature failures are counted (the label values of `webhook_signature_failures_total`). */
+export const WEBHOOK_PROVIDERS = ["stripe", "onfido", "twitch"] as const;
+
 export interface ApiMetrics {
   /** Counts HTTP requests and times them (the error-rate and p95-latency alerts read these). */
   readonly middleware: RequestHandler;
@@ -61,6 +64,20 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       }),
   );
 
+  const signatureFailures = once(
+    registry,
+    "webhook_signature_failures_total",
+    () =>
+      new Counter({
+        name: "webhook_signature_failures_total",
+        help: "Webhook deliveries refused because their signature did not verify, by provider",
+        labelNames: ["provider"] as const,
+        registers: [registry],
+      }),
+  );
+  // Present at 0 from the start: an alert on increase() misses the first failures of a series that appears with them.
+  for (const provider of WEBHOOK_PROVIDERS) signatureFailures.inc({ provider }, 0);
+
   const middleware = (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     // "close" also fires when the client goes away first (an SSE subscriber disconnecting), "finish" would not.
@@ -72,6 +89,8 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
         status: String(response.statusCode),
       };
       requests.inc(labels);
+      const rejected = (response.locals as { signatureRejected?: unknown }).signatureRejected;
+      if (typeof rejected === "string") signatureFailures.inc({ provider: rejected });
       const type = response.getHeader("content-type");
       if (typeof type === "string" && type.startsWith("text/event-stream")) return;
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
@@ -79,4 +98,13 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     next();
   };
   return { middleware, graphqlErrors };
+}
+
+/**
+ * Marks a webhook delivery refused for its signature (provider: stripe, onfido, twitch); the
+ * middleware counts it in `webhook_signature_failures_total` when the response ends. A burst of
+ * these means a rotated or wrong signing secret (payments stop being confirmed) or someone probing.
+ */
+export function markSignatureRejected(response: Response, provider: (typeof WEBHOOK_PROVIDERS)[number]): void {
+  (response.locals as { signatureRejected?: string }).signatureRejected = provider;
 }

@@ -25,6 +25,7 @@ import express, { type Request, type RequestHandler, type Response } from "expre
 import type { Logger } from "pino";
 
 import type { Database } from "../../lib/db/client.ts";
+import { markSignatureRejected } from "../http/metrics.ts";
 import { ApiError } from "../rest/errors.ts";
 import type { PersonalDetails } from "./details.ts";
 import type { DocumentKind, UploadedDocument } from "./documents.ts";
@@ -162,6 +163,7 @@ export function onfidoWebhook(options: OnfidoWebhookOptions): RequestHandler[] {
     const event = verifyOnfidoWebhook(body, request.header("x-sha2-signature"), webhookToken);
     if (event === undefined) {
       logger?.warn("Onfido webhook refused: bad or missing X-SHA2-Signature");
+      markSignatureRejected(response, "onfido");
       response.status(400).json({ error: { code: "bad_signature", message: "the X-SHA2-Signature does not match" } });
       return;
     }

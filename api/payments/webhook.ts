@@ -13,6 +13,7 @@ import { keccak256, toHex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
 import type { Platform } from "../platform.ts";
+import { markSignatureRejected } from "../http/metrics.ts";
 import { ApiError, badRequest } from "../rest/errors.ts";
 import type { OrderLine } from "../orders/service.ts";
 import { cardError } from "./errors.ts";
@@ -216,6 +217,7 @@ export function stripeWebhook(platform: Platform): RequestHandler[] {
             platform.cards.webhookSecret,
           );
         } catch (error) {
+          markSignatureRejected(response, "stripe");
           throw new ApiError(400, "invalid_signature", `webhook signature check failed: ${(error as Error).message}`);
         }
         const outcome = await handleStripeEvent(platform, event);

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 
 import type { Database } from "../../lib/db/client.ts";
 import { verifyEventSubMessage } from "../../lib/streams/twitch.ts";
+import { markSignatureRejected } from "../http/metrics.ts";
 import type { StreamService } from "./service.ts";
 
 export const TWITCH_WEBHOOK_PATH = "/webhooks/twitch";
@@ -38,6 +39,7 @@ export function twitchWebhook(service: StreamService, options: TwitchWebhookOpti
     const check = verifyEventSubMessage((name) => request.header(name), body, options.secret, now());
     if (!check.ok) {
       logger.warn({ reason: check.reason }, "Twitch EventSub message refused");
+      markSignatureRejected(response, "twitch");
       response.status(403).json({ error: { code: "forbidden", message: check.reason } });
       return;
     }
