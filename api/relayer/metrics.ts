@@ -35,6 +35,11 @@ export function createRelayerMetrics(registry: Registry): RelayerMetrics {
       help: "Failures by class: retryable (node or database unavailable), revert, broadcast, payload, fatal",
       labelNames: ["class"],
       registers,
+      // Every class present at 0 from the start: increase() in RelayerTransactionFailures misses a series' first errors.
+      collect() {
+        for (const errorClass of ["retryable", "revert", "broadcast", "payload", "fatal"])
+          this.inc({ class: errorClass }, 0);
+      },
     }),
     batchSize: new Histogram({
       name: "relayer_batch_size",
