@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { createBrowserRouter, Link, RouterProvider } from "react-router";
 import { WagmiProvider } from "wagmi";
@@ -8,17 +8,24 @@ import { SessionProvider } from "./auth/session.tsx";
 import { wagmiConfig } from "./auth/wallet.ts";
 import { CartProvider } from "./cart.tsx";
 import { Layout } from "./components/Layout.tsx";
-import { AdminRestaurants } from "./pages/AdminRestaurants.tsx";
 import { CartPage } from "./pages/Cart.tsx";
 import { Loyalty } from "./pages/Loyalty.tsx";
-import { Menu } from "./pages/Menu.tsx";
 import { MyOrders } from "./pages/MyOrders.tsx";
 import { Order } from "./pages/Order.tsx";
-import { OrdersBoard } from "./pages/OrdersBoard.tsx";
-import { Register } from "./pages/Register.tsx";
 import { Restaurant } from "./pages/Restaurant.tsx";
 import { Restaurants } from "./pages/Restaurants.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
+import { Loading } from "./components/states.tsx";
+
+// The franchise and admin pages load on first use: customers never download them.
+const AdminRestaurants = lazy(async () => ({
+  default: (await import("./pages/AdminRestaurants.tsx")).AdminRestaurants,
+}));
+const Menu = lazy(async () => ({ default: (await import("./pages/Menu.tsx")).Menu }));
+const OrdersBoard = lazy(async () => ({ default: (await import("./pages/OrdersBoard.tsx")).OrdersBoard }));
+const Register = lazy(async () => ({ default: (await import("./pages/Register.tsx")).Register }));
+
+const later = (page: ReactNode): ReactNode => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 function NotFound(): ReactNode {
   const { t } = useTranslation();
@@ -41,10 +48,10 @@ const router = createBrowserRouter([
       { path: "/my-orders", element: <MyOrders /> },
       { path: "/loyalty", element: <Loyalty /> },
       { path: "/sign-in", element: <SignIn /> },
-      { path: "/register", element: <Register /> },
-      { path: "/menu", element: <Menu /> },
-      { path: "/orders", element: <OrdersBoard /> },
-      { path: "/admin/restaurants", element: <AdminRestaurants /> },
+      { path: "/register", element: later(<Register />) },
+      { path: "/menu", element: later(<Menu />) },
+      { path: "/orders", element: later(<OrdersBoard />) },
+      { path: "/admin/restaurants", element: later(<AdminRestaurants />) },
       { path: "*", element: <NotFound /> },
     ],
   },
