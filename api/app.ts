@@ -61,6 +61,8 @@ export interface ApiContext {
   readonly rateLimits?: RateLimits;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; unset, /metrics is open (local use). */
   readonly metricsToken?: string;
+  /** The built web app (web/dist), served at `/` with its client-side routes; without it `/` is a 404. */
+  readonly webDist?: string;
 }
 
 export interface WriteSide {
@@ -102,6 +104,33 @@ const GRAPHIQL_CSP = {
   "font-src": ["'self'", "data:", "https://unpkg.com"],
   "connect-src": ["'self'", "https://unpkg.com"],
 };
+
+/** The API's own routes: never answered with the web app's page, so their 404s stay JSON. */
+const API_ROUTE_PREFIXES = [API_PREFIX, GRAPHQL_PATH, "/docs", "/ipfs", "/health", "/ready", "/metrics"];
+
+/**
+ * The web app, same origin as the API: its hashed assets (cached for a year, as their names change
+ * with their content), and index.html for any other GET a browser navigates to, so client-side
+ * routes (/menu, /order/…) survive a reload. helmet's default CSP already fits it: scripts, styles
+ * and connections (fetch, the subscriptions' EventSource) are all 'self'.
+ */
+function webApp(dist: string): express.Router {
+  const router = express.Router();
+  router.use("/assets", express.static(path.join(dist, "assets"), { immutable: true, maxAge: "1y" }));
+  router.use(express.static(dist, { index: false, maxAge: 0 }));
+  router.get(/.*/, (request, response, next) => {
+    const apiRoute = [...API_ROUTE_PREFIXES, "/assets"].some(
+      (prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`),
+    );
+    if (apiRoute || !request.accepts("html")) {
+      next();
+      return;
+    }
+    response.setHeader("Cache-Control", "no-cache");
+    response.sendFile(path.join(dist, "index.html"));
+  });
+  return router;
+}
 
 export interface ApiApp {
   readonly app: express.Express;
@@ -221,6 +250,8 @@ export function createApiApp(context: ApiContext): ApiApp {
   });
 
   if (context.contentStore !== undefined) app.get("/ipfs/:cid", ipfsGateway(context.contentStore, logger));
+
+  if (context.webDist !== undefined) app.use(webApp(context.webDist));
 
   app.use(notFoundHandler);
   // Express recognises an error handler by its four parameters.

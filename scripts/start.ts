@@ -39,6 +39,7 @@ import { blindIndexKeyFromEnv, ensureLocalKeys, keyringFromEnv } from "../lib/cr
 import { ConfigError } from "../lib/errors.ts";
 import { createContentStore, LocalContentStore } from "../lib/ipfs/index.ts";
 import { createLogger } from "../lib/logger.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 let config: Config;
 try {
@@ -177,6 +178,7 @@ function recordError(error: unknown): void {
 }
 
 try {
+  const webDist = await ensureWebBuild(say);
   let rpcUrl = config.rpcUrl;
   let deploymentDir = config.deploymentDir;
   if (rpcUrl === undefined) {
@@ -227,6 +229,8 @@ try {
   const stripe = stripeSettingsFromEnv();
   const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const kycSettings = kycProviderFromEnv(process.env);
+  // Wallet sign-in messages name the origin the web app is served from: this server's.
+  process.env.SIWE_URI ??= `http://${apiHost}:${config.port}`;
   writeSide = await createWriteSide({
     db,
     logger: logger.child({ part: "api" }),
@@ -275,6 +279,7 @@ try {
     rateLimits: config.rateLimits,
     metricsToken: config.metricsToken,
     write: writeSide.write,
+    webDist,
   });
   await api.listening();
   const app = api.app;
@@ -307,6 +312,7 @@ try {
   say(`
 The Hot Pot Spot is running.
 
+  Web app         ${base}/
   GraphQL         ${base}/graphql   (GraphiQL in a browser)
   REST            ${base}/api/v1   (Swagger UI: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)
   Card payments   ${writeSide.cardProcessor === undefined ? "Stripe" : `local card processor on ${writeSide.cardProcessor.url} (test cards: pm_card_visa, pm_card_chargeDeclined)`}
