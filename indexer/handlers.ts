@@ -30,86 +30,8 @@ function add(keys: KeySets, table: VersionedTableSpec, key: string): void {
   set.add(key);
 }
 
-/**
- * Keys named by the events themselves. Franchise totals also move with order events that name
- * only the order; `orderRestaurantKeys` adds those once the orders are loaded.
- */
-export function eventKeys(events: readonly DecodedEvent[]): KeySets {
-  const keys: KeySets = new Map();
-  for (const event of events) {
-    const a = event.args;
-    switch (`${event.contractName}.${event.eventName}`) {
-      case "HotPotToken.Transfer":
-        add(keys, TOKEN_SUPPLY, event.contract);
-        for (const address of [a.from, a.to] as string[]) if (address !== zeroAddress) add(keys, ACCOUNT, address);
-        break;
-      case "HotPotToken.LoyaltyRedeemed":
-        add(keys, ACCOUNT, a.account as string);
-        break;
-      case "OrderSettlement.LoyaltyDebtRecorded":
-      case "OrderSettlement.LoyaltyDebtRepaid":
-        add(keys, ACCOUNT, a.customer as string);
-        break;
-      case "KycRegistry.KycAttested":
-      case "KycRegistry.KycRevoked":
-        add(keys, KYC_ATTESTATION, a.account as string);
-        break;
-      case "FranchiseNFT.Transfer":
-        add(keys, FRANCHISE, String(a.tokenId));
-        break;
-      case "FranchiseNFT.FranchiseRegistered":
-      case "FranchiseNFT.FranchiseFeeUpdated":
-      case "FranchiseNFT.FranchiseMetadataUpdated":
-      case "FranchiseNFT.FranchiseActiveSet":
-        add(keys, FRANCHISE, String(a.restaurantId));
-        break;
-      case "OrderSettlement.TokenOrderPlaced":
-      case "OrderSettlement.CardPaymentSettled":
-        add(keys, ORDER, a.orderId as string);
-        add(keys, FRANCHISE, String(a.restaurantId));
-        break;
-      case "OrderSettlement.TokenOrderFulfilled":
-      case "OrderSettlement.TokenOrderRefunded":
-      case "OrderSettlement.TokenOrderReclaimed":
-      case "OrderSettlement.CardRefundRecorded":
-        add(keys, ORDER, a.orderId as string);
-        break;
-      default: {
-        const parameter = parameterKey(event);
-        if (parameter !== undefined) add(keys, PLATFORM_PARAMETER, parameter);
-      }
-    }
-  }
-  return keys;
-}
-
-/** Restaurants of already-known orders whose later events move franchise totals. */
-export function orderRestaurantKeys(batch: Batch, events: readonly DecodedEvent[], keys: KeySets): void {
-  for (const event of events) {
-    if (event.contractName !== "OrderSettlement") continue;
-    if (event.eventName !== "TokenOrderFulfilled" && event.eventName !== "CardRefundRecorded") continue;
-    const order = batch.get(ORDER, event.args.orderId as string);
-    if (order !== null) add(keys, FRANCHISE, (order.restaurant_id as bigint).toString());
-  }
-}
-
-function parameterKey(event: DecodedEvent): string | undefined {
-  switch (event.eventName) {
-    case "RequiredKycLevelUpdated":
-      return "requiredKycLevel";
-    case "CurrencyConfigured":
-      return `currency:${event.args.token as string}`;
-    case "CardRewardPerUnitUpdated":
-      return "cardRewardPerUnit";
-    case "TreasuryUpdated":
-      return "treasury";
-    case "Paused":
-    case "Unpaused":
-      return `paused:${event.contractName}`;
-    default:
-      return undefined;
-  }
-}
+/** Adds one entity key to the batch's key sets. */
+type AddKey = (table: VersionedTableSpec, key: string) => void;
 
 type Pending =
   | { kind: "reward"; orderId: string; customer: string; card: boolean }
@@ -117,280 +39,420 @@ type Pending =
   | { kind: "clawback"; orderId: string; customer: string };
 
 /**
- * Applies events, in chain order, to the batch's entities and facts.
- * Some facts span two logs of one transaction: a settlement and the reward mint that follows
- * it, a card refund and the clawback burn that follows it, a discount burn and the order
- * placement that follows it. `pending` pairs them, and only within one transaction.
+ * What one event's handler sees. Some facts span two logs of one transaction: a settlement and
+ * the reward mint that follows it, a card refund and the clawback burn that follows it, a
+ * discount burn and the order placement that follows it. `tx` pairs them, and only within one
+ * transaction: it is fresh for every transaction.
  */
-export function applyEvents(batch: Batch, events: readonly DecodedEvent[], timestampOf: (block: bigint) => Date): void {
-  let pending: Pending | undefined;
-  let pendingTx = "";
-  let discountRedemption: { tx: string; row: Row } | undefined;
+interface ApplyContext {
+  readonly batch: Batch;
+  readonly event: DecodedEvent;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly block: bigint;
+  readonly at: Date;
+  /** The columns every fact row starts with. */
+  readonly fact: Row;
+  readonly tx: { pending?: Pending | undefined; discountRedemption?: Row | undefined };
+}
 
-  for (const event of events) {
-    if (event.txHash !== pendingTx) {
-      pending = undefined;
-      pendingTx = event.txHash;
-    }
-    const a = event.args;
-    const block = event.blockNumber;
-    const at = timestampOf(block);
-    const fact = { block_number: block, log_index: event.logIndex, block_timestamp: at, tx_hash: event.txHash };
+/** Everything the mirror does with one kind of event, in one place. */
+interface EventHandler {
+  /** Entity keys the event names, loaded from the database before the batch is applied. */
+  readonly keys: (args: Readonly<Record<string, unknown>>, event: DecodedEvent, addKey: AddKey) => void;
+  /** The event names only the order but moves its restaurant's totals: the franchise is loaded once the order is. */
+  readonly movesOrderRestaurant?: true;
+  readonly apply: (context: ApplyContext) => void;
+}
 
-    switch (`${event.contractName}.${event.eventName}`) {
-      case "HotPotToken.Transfer": {
-        const from = a.from as string;
-        const to = a.to as string;
-        const value = a.value as bigint;
-        batch.append(TRANSFER, { ...fact, from, to, value });
-        let holdersDelta = 0;
-        if (from !== zeroAddress) holdersDelta += moveBalance(batch, from, -value, block);
-        if (to !== zeroAddress) holdersDelta += moveBalance(batch, to, value, block);
-        const supply = batch.get(TOKEN_SUPPLY, event.contract) ?? {
-          total_supply: 0n,
-          total_minted: 0n,
-          total_burned: 0n,
-          holders: 0,
-        };
-        batch.put(TOKEN_SUPPLY, event.contract, block, {
-          ...supply,
-          total_supply:
-            (supply.total_supply as bigint) + (from === zeroAddress ? value : 0n) - (to === zeroAddress ? value : 0n),
-          total_minted: (supply.total_minted as bigint) + (from === zeroAddress ? value : 0n),
-          total_burned: (supply.total_burned as bigint) + (to === zeroAddress ? value : 0n),
-          holders: (supply.holders as number) + holdersDelta,
-        });
-        if (from === zeroAddress && pending !== undefined && pending.customer === to) {
-          event.subjects.push(`order:${pending.orderId}`);
-          if (pending.kind === "reward") {
-            batch.append(REWARD, { ...fact, account: to, order_id: pending.orderId, amount: value });
-            const account = batch.get(ACCOUNT, to) as Row;
-            batch.put(ACCOUNT, to, block, { ...account, total_earned: (account.total_earned as bigint) + value });
-            if (pending.card) {
-              const order = batch.get(ORDER, pending.orderId) as Row;
-              batch.put(ORDER, pending.orderId, block, { ...order, reward: value });
-            }
+/** A platform setting the chain announces; its history is kept under `key`. */
+function parameter(
+  key: (event: DecodedEvent) => string,
+  value: (args: Readonly<Record<string, unknown>>, event: DecodedEvent) => Record<string, unknown>,
+): EventHandler {
+  return {
+    keys: (_args, event, addKey) => {
+      addKey(PLATFORM_PARAMETER, key(event));
+    },
+    apply: ({ batch, event, args, block }) => {
+      batch.put(PLATFORM_PARAMETER, key(event), block, { value: value(args, event) });
+    },
+  };
+}
+
+const paused = parameter(
+  (event) => `paused:${event.contractName}`,
+  (_args, event) => ({ paused: event.eventName === "Paused" }),
+);
+
+const orderKey: EventHandler["keys"] = (args, _event, addKey) => {
+  addKey(ORDER, args.orderId as string);
+};
+const orderAndRestaurantKeys: EventHandler["keys"] = (args, _event, addKey) => {
+  addKey(ORDER, args.orderId as string);
+  addKey(FRANCHISE, String(args.restaurantId));
+};
+const restaurantKey: EventHandler["keys"] = (args, _event, addKey) => {
+  addKey(FRANCHISE, String(args.restaurantId));
+};
+const customerKey: EventHandler["keys"] = (args, _event, addKey) => {
+  addKey(ACCOUNT, args.customer as string);
+};
+const attestationKey: EventHandler["keys"] = (args, _event, addKey) => {
+  addKey(KYC_ATTESTATION, args.account as string);
+};
+
+/** Both loyalty-debt events carry the customer's debt after the change: the mirror copies it. */
+const loyaltyDebt: EventHandler = {
+  keys: customerKey,
+  apply: ({ batch, args, block }) => {
+    const customer = args.customer as string;
+    const current = batch.get(ACCOUNT, customer) ?? newAccount(block);
+    batch.put(ACCOUNT, customer, block, { ...current, points_debt: args.debt as bigint });
+  },
+};
+
+const tokenOrderClosed: EventHandler = {
+  keys: orderKey,
+  apply: ({ batch, event, args, at, tx }) => {
+    const orderId = args.orderId as string;
+    const order = requireOrder(batch, orderId);
+    batch.put(ORDER, orderId, event.blockNumber, {
+      ...order,
+      ...closed(event, at),
+      status: event.eventName === "TokenOrderRefunded" ? "refunded" : "reclaimed",
+      refunded_amount: args.amount as bigint,
+    });
+    tx.pending = { kind: "restore", orderId, customer: order.customer as string };
+  },
+};
+
+/**
+ * The mirror's event handlers by `<contract>.<event>`. Events without one (roles, approvals,
+ * metadata refreshes) are kept in `chain_event` only.
+ */
+const HANDLERS: Readonly<Record<string, EventHandler>> = {
+  "HotPotToken.Transfer": {
+    keys: (args, event, addKey) => {
+      addKey(TOKEN_SUPPLY, event.contract);
+      for (const address of [args.from, args.to] as string[]) if (address !== zeroAddress) addKey(ACCOUNT, address);
+    },
+    apply: ({ batch, event, args, block, fact, tx }) => {
+      const from = args.from as string;
+      const to = args.to as string;
+      const value = args.value as bigint;
+      batch.append(TRANSFER, { ...fact, from, to, value });
+      let holdersDelta = 0;
+      if (from !== zeroAddress) holdersDelta += moveBalance(batch, from, -value, block);
+      if (to !== zeroAddress) holdersDelta += moveBalance(batch, to, value, block);
+      const supply = batch.get(TOKEN_SUPPLY, event.contract) ?? {
+        total_supply: 0n,
+        total_minted: 0n,
+        total_burned: 0n,
+        holders: 0,
+      };
+      batch.put(TOKEN_SUPPLY, event.contract, block, {
+        ...supply,
+        total_supply:
+          (supply.total_supply as bigint) + (from === zeroAddress ? value : 0n) - (to === zeroAddress ? value : 0n),
+        total_minted: (supply.total_minted as bigint) + (from === zeroAddress ? value : 0n),
+        total_burned: (supply.total_burned as bigint) + (to === zeroAddress ? value : 0n),
+        holders: (supply.holders as number) + holdersDelta,
+      });
+      const pending = tx.pending;
+      if (from === zeroAddress && pending !== undefined && pending.customer === to) {
+        event.subjects.push(`order:${pending.orderId}`);
+        if (pending.kind === "reward") {
+          batch.append(REWARD, { ...fact, account: to, order_id: pending.orderId, amount: value });
+          const account = batch.get(ACCOUNT, to) as Row;
+          batch.put(ACCOUNT, to, block, { ...account, total_earned: (account.total_earned as bigint) + value });
+          if (pending.card) {
+            const order = batch.get(ORDER, pending.orderId) as Row;
+            batch.put(ORDER, pending.orderId, block, { ...order, reward: value });
           }
-          pending = undefined;
-        } else if (to === zeroAddress && pending?.kind === "clawback" && pending.customer === from) {
-          event.subjects.push(`order:${pending.orderId}`);
         }
-        break;
+        tx.pending = undefined;
+      } else if (to === zeroAddress && pending?.kind === "clawback" && pending.customer === from) {
+        event.subjects.push(`order:${pending.orderId}`);
       }
-      case "HotPotToken.LoyaltyRedeemed": {
-        const account = a.account as string;
-        const amount = a.amount as bigint;
-        const clawback = pending?.kind === "clawback" && pending.customer === account ? pending : undefined;
-        const row: Row = {
-          ...fact,
-          account,
-          amount,
-          redeemer: a.redeemer as string,
-          reason: clawback === undefined ? "discount" : "clawback",
-          order_id: clawback?.orderId ?? null,
-        };
-        batch.append(REDEMPTION, row);
-        if (clawback === undefined) discountRedemption = { tx: event.txHash, row };
-        else event.subjects.push(`order:${clawback.orderId}`);
-        const current = batch.get(ACCOUNT, account) ?? newAccount(block);
-        batch.put(ACCOUNT, account, block, {
-          ...current,
-          total_redeemed: (current.total_redeemed as bigint) + amount,
-        });
-        break;
+    },
+  },
+  "HotPotToken.LoyaltyRedeemed": {
+    keys: (args, _event, addKey) => {
+      addKey(ACCOUNT, args.account as string);
+    },
+    apply: ({ batch, event, args, block, fact, tx }) => {
+      const account = args.account as string;
+      const amount = args.amount as bigint;
+      const clawback = tx.pending?.kind === "clawback" && tx.pending.customer === account ? tx.pending : undefined;
+      const row: Row = {
+        ...fact,
+        account,
+        amount,
+        redeemer: args.redeemer as string,
+        reason: clawback === undefined ? "discount" : "clawback",
+        order_id: clawback?.orderId ?? null,
+      };
+      batch.append(REDEMPTION, row);
+      if (clawback === undefined) tx.discountRedemption = row;
+      else event.subjects.push(`order:${clawback.orderId}`);
+      const current = batch.get(ACCOUNT, account) ?? newAccount(block);
+      batch.put(ACCOUNT, account, block, { ...current, total_redeemed: (current.total_redeemed as bigint) + amount });
+    },
+  },
+  "HotPotToken.Paused": paused,
+  "HotPotToken.Unpaused": paused,
+  "OrderSettlement.LoyaltyDebtRecorded": loyaltyDebt,
+  "OrderSettlement.LoyaltyDebtRepaid": loyaltyDebt,
+  "KycRegistry.KycAttested": {
+    keys: attestationKey,
+    apply: ({ batch, args, block, at }) => {
+      batch.put(KYC_ATTESTATION, args.account as string, block, {
+        level: Number(args.level),
+        expires_at: chainTime(args.expiresAt as bigint),
+        evidence_hash: args.evidenceHash as string,
+        officer: args.officer as string,
+        revoked: false,
+        attested_at: at,
+        revoked_at: null,
+      });
+    },
+  },
+  "KycRegistry.KycRevoked": {
+    keys: attestationKey,
+    apply: ({ batch, args, block, at }) => {
+      const current = batch.get(KYC_ATTESTATION, args.account as string);
+      batch.put(KYC_ATTESTATION, args.account as string, block, {
+        level: 0,
+        expires_at: current?.expires_at ?? new Date(0),
+        evidence_hash: ZERO_HASH,
+        officer: args.officer as string,
+        revoked: true,
+        attested_at: current?.attested_at ?? at,
+        revoked_at: at,
+      });
+    },
+  },
+  "FranchiseNFT.Transfer": {
+    keys: (args, _event, addKey) => {
+      addKey(FRANCHISE, String(args.tokenId));
+    },
+    apply: ({ batch, args, block, at }) => {
+      const id = String(args.tokenId);
+      const current = batch.get(FRANCHISE, id) ?? newFranchise(id, block, at);
+      batch.put(FRANCHISE, id, block, { ...current, owner: args.to as string });
+    },
+  },
+  "FranchiseNFT.FranchiseRegistered": {
+    keys: restaurantKey,
+    apply: ({ batch, args, block, at }) => {
+      const id = String(args.restaurantId);
+      const current = batch.get(FRANCHISE, id) ?? newFranchise(id, block, at);
+      batch.put(FRANCHISE, id, block, {
+        ...current,
+        owner: args.owner as string,
+        fee_bps: Number(args.feeBps),
+        metadata_uri: args.metadataURI as string,
+        active: true,
+      });
+    },
+  },
+  "FranchiseNFT.FranchiseFeeUpdated": {
+    keys: restaurantKey,
+    apply: ({ batch, args, block }) => {
+      updateFranchise(batch, String(args.restaurantId), block, { fee_bps: Number(args.newFeeBps) });
+    },
+  },
+  "FranchiseNFT.FranchiseMetadataUpdated": {
+    keys: restaurantKey,
+    apply: ({ batch, args, block }) => {
+      updateFranchise(batch, String(args.restaurantId), block, { metadata_uri: args.metadataURI as string });
+    },
+  },
+  "FranchiseNFT.FranchiseActiveSet": {
+    keys: restaurantKey,
+    apply: ({ batch, args, block }) => {
+      updateFranchise(batch, String(args.restaurantId), block, { active: args.active as boolean });
+    },
+  },
+  "FranchiseNFT.RequiredKycLevelUpdated": parameter(
+    () => "requiredKycLevel",
+    (args) => ({ level: Number(args.newLevel) }),
+  ),
+  "OrderSettlement.TokenOrderPlaced": {
+    keys: orderAndRestaurantKeys,
+    apply: ({ batch, event, args, block, at, tx }) => {
+      const orderId = args.orderId as string;
+      batch.put(ORDER, orderId, block, {
+        ...newOrder(event, at),
+        kind: "token",
+        status: "escrowed",
+        restaurant_id: args.restaurantId as bigint,
+        customer: args.customer as string,
+        token: args.token as string,
+        price: args.price as bigint,
+        discount: args.discount as bigint,
+        points_redeemed: args.pointsRedeemed as bigint,
+        paid: args.paid as bigint,
+        reclaim_after: chainTime(args.reclaimAfter as bigint),
+      });
+      if (tx.discountRedemption !== undefined) {
+        tx.discountRedemption.order_id = orderId;
+        tx.discountRedemption = undefined;
       }
-      case "OrderSettlement.LoyaltyDebtRecorded":
-      case "OrderSettlement.LoyaltyDebtRepaid": {
-        // Both events carry the customer's debt after the change: the mirror copies it.
-        const customer = a.customer as string;
-        const current = batch.get(ACCOUNT, customer) ?? newAccount(block);
-        batch.put(ACCOUNT, customer, block, { ...current, points_debt: a.debt as bigint });
-        break;
+    },
+  },
+  "OrderSettlement.TokenOrderFulfilled": {
+    keys: orderKey,
+    movesOrderRestaurant: true,
+    apply: ({ batch, event, args, block, at, tx }) => {
+      const orderId = args.orderId as string;
+      const order = requireOrder(batch, orderId);
+      const franchiseeAmount = args.franchiseeAmount as bigint;
+      const platformFee = args.platformFee as bigint;
+      batch.put(ORDER, orderId, block, {
+        ...order,
+        ...closed(event, at),
+        status: "fulfilled",
+        franchisee_amount: franchiseeAmount,
+        platform_fee: platformFee,
+        reward: args.reward as bigint,
+        receipt_digest: args.receiptDigest as string,
+        receipt_cid: receiptCid(args.receiptDigest as string),
+      });
+      addRevenue(
+        batch,
+        (order.restaurant_id as bigint).toString(),
+        block,
+        order.paid as bigint,
+        franchiseeAmount,
+        platformFee,
+        1,
+      );
+      if ((args.reward as bigint) > 0n) {
+        tx.pending = { kind: "reward", orderId, customer: order.customer as string, card: false };
       }
-      case "KycRegistry.KycAttested":
-        batch.put(KYC_ATTESTATION, a.account as string, block, {
-          level: Number(a.level),
-          expires_at: chainTime(a.expiresAt as bigint),
-          evidence_hash: a.evidenceHash as string,
-          officer: a.officer as string,
-          revoked: false,
-          attested_at: at,
-          revoked_at: null,
-        });
-        break;
-      case "KycRegistry.KycRevoked": {
-        const current = batch.get(KYC_ATTESTATION, a.account as string);
-        batch.put(KYC_ATTESTATION, a.account as string, block, {
-          level: 0,
-          expires_at: current?.expires_at ?? new Date(0),
-          evidence_hash: ZERO_HASH,
-          officer: a.officer as string,
-          revoked: true,
-          attested_at: current?.attested_at ?? at,
-          revoked_at: at,
-        });
-        break;
-      }
-      case "FranchiseNFT.Transfer": {
-        const id = String(a.tokenId);
-        const current = batch.get(FRANCHISE, id) ?? newFranchise(id, block, at);
-        batch.put(FRANCHISE, id, block, { ...current, owner: a.to as string });
-        break;
-      }
-      case "FranchiseNFT.FranchiseRegistered": {
-        const id = String(a.restaurantId);
-        const current = batch.get(FRANCHISE, id) ?? newFranchise(id, block, at);
-        batch.put(FRANCHISE, id, block, {
-          ...current,
-          owner: a.owner as string,
-          fee_bps: Number(a.feeBps),
-          metadata_uri: a.metadataURI as string,
-          active: true,
-        });
-        break;
-      }
-      case "FranchiseNFT.FranchiseFeeUpdated":
-        updateFranchise(batch, String(a.restaurantId), block, { fee_bps: Number(a.newFeeBps) });
-        break;
-      case "FranchiseNFT.FranchiseMetadataUpdated":
-        updateFranchise(batch, String(a.restaurantId), block, { metadata_uri: a.metadataURI as string });
-        break;
-      case "FranchiseNFT.FranchiseActiveSet":
-        updateFranchise(batch, String(a.restaurantId), block, { active: a.active as boolean });
-        break;
-      case "OrderSettlement.TokenOrderPlaced": {
-        const orderId = a.orderId as string;
-        batch.put(ORDER, orderId, block, {
-          ...newOrder(event, at),
-          kind: "token",
-          status: "escrowed",
-          restaurant_id: a.restaurantId as bigint,
-          customer: a.customer as string,
-          token: a.token as string,
-          price: a.price as bigint,
-          discount: a.discount as bigint,
-          points_redeemed: a.pointsRedeemed as bigint,
-          paid: a.paid as bigint,
-          reclaim_after: chainTime(a.reclaimAfter as bigint),
-        });
-        if (discountRedemption?.tx === event.txHash) {
-          discountRedemption.row.order_id = orderId;
-          discountRedemption = undefined;
-        }
-        break;
-      }
-      case "OrderSettlement.TokenOrderFulfilled": {
-        const orderId = a.orderId as string;
-        const order = requireOrder(batch, orderId);
-        const franchiseeAmount = a.franchiseeAmount as bigint;
-        const platformFee = a.platformFee as bigint;
-        batch.put(ORDER, orderId, block, {
-          ...order,
-          ...closed(event, at),
-          status: "fulfilled",
-          franchisee_amount: franchiseeAmount,
-          platform_fee: platformFee,
-          reward: a.reward as bigint,
-          receipt_digest: a.receiptDigest as string,
-          receipt_cid: receiptCid(a.receiptDigest as string),
-        });
-        addRevenue(
-          batch,
-          (order.restaurant_id as bigint).toString(),
-          block,
-          order.paid as bigint,
-          franchiseeAmount,
-          platformFee,
-          1,
-        );
-        if ((a.reward as bigint) > 0n) {
-          pending = { kind: "reward", orderId, customer: order.customer as string, card: false };
-        }
-        break;
-      }
-      case "OrderSettlement.TokenOrderRefunded":
-      case "OrderSettlement.TokenOrderReclaimed": {
-        const orderId = a.orderId as string;
-        const order = requireOrder(batch, orderId);
-        batch.put(ORDER, orderId, block, {
-          ...order,
-          ...closed(event, at),
-          status: event.eventName === "TokenOrderRefunded" ? "refunded" : "reclaimed",
-          refunded_amount: a.amount as bigint,
-        });
-        pending = { kind: "restore", orderId, customer: order.customer as string };
-        break;
-      }
-      case "OrderSettlement.CardPaymentSettled": {
-        const orderId = a.orderId as string;
-        const amount = a.amount as bigint;
-        batch.put(ORDER, orderId, block, {
-          ...newOrder(event, at),
-          ...closed(event, at),
-          kind: "card",
-          status: "settled",
-          restaurant_id: a.restaurantId as bigint,
-          customer: a.customer as string,
-          price: amount,
-          paid: amount,
-          payment_ref: a.paymentRef as string,
-          receipt_digest: a.receiptDigest as string,
-          receipt_cid: receiptCid(a.receiptDigest as string),
-        });
-        addRevenue(batch, String(a.restaurantId), block, amount, null, null, 1);
-        pending = { kind: "reward", orderId, customer: a.customer as string, card: true };
-        break;
-      }
-      case "OrderSettlement.CardRefundRecorded": {
-        const orderId = a.orderId as string;
-        const order = requireOrder(batch, orderId);
-        const amount = a.amount as bigint;
-        const remaining = a.remainingAmount as bigint;
-        batch.append(CARD_REFUND, {
-          ...fact,
-          order_id: orderId,
-          refund_ref: a.refundRef as string,
-          amount,
-          remaining_amount: remaining,
-          points_clawed_back: a.pointsClawedBack as bigint,
-          points_shortfall: a.pointsShortfall as bigint,
-        });
-        batch.put(ORDER, orderId, block, {
-          ...order,
-          status: remaining === 0n ? "refunded" : "partially_refunded",
-          refunded_amount: (order.refunded_amount as bigint) + amount,
-          points_clawed_back: (order.points_clawed_back as bigint) + (a.pointsClawedBack as bigint),
-        });
-        addRevenue(batch, (order.restaurant_id as bigint).toString(), block, -amount, null, null, 0);
-        pending = { kind: "clawback", orderId, customer: order.customer as string };
-        break;
-      }
-      default: {
-        const key = parameterKey(event);
-        if (key !== undefined) batch.put(PLATFORM_PARAMETER, key, block, { value: parameterValue(event) });
-      }
-    }
+    },
+  },
+  "OrderSettlement.TokenOrderRefunded": tokenOrderClosed,
+  "OrderSettlement.TokenOrderReclaimed": tokenOrderClosed,
+  "OrderSettlement.CardPaymentSettled": {
+    keys: orderAndRestaurantKeys,
+    apply: ({ batch, event, args, block, at, tx }) => {
+      const orderId = args.orderId as string;
+      const amount = args.amount as bigint;
+      batch.put(ORDER, orderId, block, {
+        ...newOrder(event, at),
+        ...closed(event, at),
+        kind: "card",
+        status: "settled",
+        restaurant_id: args.restaurantId as bigint,
+        customer: args.customer as string,
+        price: amount,
+        paid: amount,
+        payment_ref: args.paymentRef as string,
+        receipt_digest: args.receiptDigest as string,
+        receipt_cid: receiptCid(args.receiptDigest as string),
+      });
+      addRevenue(batch, String(args.restaurantId), block, amount, null, null, 1);
+      tx.pending = { kind: "reward", orderId, customer: args.customer as string, card: true };
+    },
+  },
+  "OrderSettlement.CardRefundRecorded": {
+    keys: orderKey,
+    movesOrderRestaurant: true,
+    apply: ({ batch, args, block, fact, tx }) => {
+      const orderId = args.orderId as string;
+      const order = requireOrder(batch, orderId);
+      const amount = args.amount as bigint;
+      const remaining = args.remainingAmount as bigint;
+      batch.append(CARD_REFUND, {
+        ...fact,
+        order_id: orderId,
+        refund_ref: args.refundRef as string,
+        amount,
+        remaining_amount: remaining,
+        points_clawed_back: args.pointsClawedBack as bigint,
+        points_shortfall: args.pointsShortfall as bigint,
+      });
+      batch.put(ORDER, orderId, block, {
+        ...order,
+        status: remaining === 0n ? "refunded" : "partially_refunded",
+        refunded_amount: (order.refunded_amount as bigint) + amount,
+        points_clawed_back: (order.points_clawed_back as bigint) + (args.pointsClawedBack as bigint),
+      });
+      addRevenue(batch, (order.restaurant_id as bigint).toString(), block, -amount, null, null, 0);
+      tx.pending = { kind: "clawback", orderId, customer: order.customer as string };
+    },
+  },
+  "OrderSettlement.CurrencyConfigured": parameter(
+    (event) => `currency:${event.args.token as string}`,
+    (args) => ({
+      allowed: args.allowed,
+      maxDiscountBps: Number(args.maxDiscountBps),
+      rewardPerUnit: String(args.rewardPerUnit),
+      pointsPerDiscountUnit: String(args.pointsPerDiscountUnit),
+    }),
+  ),
+  "OrderSettlement.CardRewardPerUnitUpdated": parameter(
+    () => "cardRewardPerUnit",
+    (args) => ({ epoch: Number(args.epoch), rate: String(args.newRate) }),
+  ),
+  "OrderSettlement.TreasuryUpdated": parameter(
+    () => "treasury",
+    (args) => ({ treasury: args.newTreasury }),
+  ),
+  "OrderSettlement.Paused": paused,
+  "OrderSettlement.Unpaused": paused,
+};
+
+function handlerOf(event: DecodedEvent): EventHandler | undefined {
+  return HANDLERS[`${event.contractName}.${event.eventName}`];
+}
+
+/**
+ * Keys named by the events themselves. Franchise totals also move with order events that name
+ * only the order; `orderRestaurantKeys` adds those once the orders are loaded.
+ */
+export function eventKeys(events: readonly DecodedEvent[]): KeySets {
+  const keys: KeySets = new Map();
+  const addKey: AddKey = (table, key) => {
+    add(keys, table, key);
+  };
+  for (const event of events) handlerOf(event)?.keys(event.args, event, addKey);
+  return keys;
+}
+
+/** Restaurants of already-known orders whose later events move franchise totals. */
+export function orderRestaurantKeys(batch: Batch, events: readonly DecodedEvent[], keys: KeySets): void {
+  for (const event of events) {
+    if (handlerOf(event)?.movesOrderRestaurant !== true) continue;
+    const order = batch.get(ORDER, event.args.orderId as string);
+    if (order !== null) add(keys, FRANCHISE, (order.restaurant_id as bigint).toString());
   }
 }
 
-function parameterValue(event: DecodedEvent): Record<string, unknown> {
-  const a = event.args;
-  switch (event.eventName) {
-    case "RequiredKycLevelUpdated":
-      return { level: Number(a.newLevel) };
-    case "CurrencyConfigured":
-      return {
-        allowed: a.allowed,
-        maxDiscountBps: Number(a.maxDiscountBps),
-        rewardPerUnit: String(a.rewardPerUnit),
-        pointsPerDiscountUnit: String(a.pointsPerDiscountUnit),
-      };
-    case "CardRewardPerUnitUpdated":
-      return { epoch: Number(a.epoch), rate: String(a.newRate) };
-    case "TreasuryUpdated":
-      return { treasury: a.newTreasury };
-    default:
-      return { paused: event.eventName === "Paused" };
+/** Applies events, in chain order, to the batch's entities and facts. */
+export function applyEvents(batch: Batch, events: readonly DecodedEvent[], timestampOf: (block: bigint) => Date): void {
+  let tx: ApplyContext["tx"] = {};
+  let txHash = "";
+  for (const event of events) {
+    if (event.txHash !== txHash) {
+      tx = {};
+      txHash = event.txHash;
+    }
+    const handler = handlerOf(event);
+    if (handler === undefined) continue;
+    const block = event.blockNumber;
+    const at = timestampOf(block);
+    handler.apply({
+      batch,
+      event,
+      args: event.args,
+      block,
+      at,
+      fact: { block_number: block, log_index: event.logIndex, block_timestamp: at, tx_hash: event.txHash },
+      tx,
+    });
   }
 }
 
