@@ -50,6 +50,8 @@ export interface WriteSideOptions {
     readonly accounts: RelayerAccounts;
     readonly options?: Partial<RelayerOptions>;
     readonly hooks?: RelayerHooks;
+    /** False: another process drains the outbox (`npm run relayer`); this one enqueues and reads the chain. Default true. */
+    readonly inProcess?: boolean;
   };
   /** Real Stripe; without it a local card processor is started that posts its webhooks to `webhookUrl`. */
   readonly stripe?: StripeSettings;
@@ -84,7 +86,7 @@ export interface WriteSideParts {
   readonly streaming: Streaming;
   /** The local card processor, when no Stripe account is configured. */
   readonly cardProcessor: CardProcessor | undefined;
-  /** Starts the relayer (takes its sender lock, recovers stored transactions). */
+  /** Starts the relayer (takes its sender lock, recovers stored transactions), unless it runs apart. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -194,7 +196,7 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
       kyc,
       streaming,
       cardProcessor,
-      start: () => relayer.start(),
+      start: () => (options.relayer.inProcess === false ? Promise.resolve() : relayer.start()),
       async stop(): Promise<void> {
         await streaming.close();
         await relayer.stop();

@@ -55,6 +55,8 @@ export interface Config {
     readonly stuckAfterMs: number;
     /** Most nonces the relayer fills below one of its transactions before it stops and asks for an operator. */
     readonly maxGapFill: number;
+    /** Whether `npm start` drains the outbox in the API's process; false when `npm run relayer` runs apart. */
+    readonly inProcess: boolean;
   };
   /** Port of the local card processor that stands in for Stripe when STRIPE_SECRET_KEY is unset. */
   readonly cardProcessorPort: number;
@@ -171,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
       kycOfficerKey: privateKey(env, "KYC_OFFICER_PRIVATE_KEY"),
       stuckAfterMs: integer(env, "RELAYER_STUCK_AFTER_SECONDS", 120, 5, 86_400) * 1000,
       maxGapFill: integer(env, "RELAYER_MAX_GAP_FILL", 64, 0, 10_000),
+      inProcess: integer(env, "RELAYER_IN_PROCESS", 1, 0, 1) === 1,
     },
     cardProcessorPort: integer(env, "CARD_PROCESSOR_PORT", 12_111, 1, 65_535),
     paymentToken: address(env, "PAYMENT_TOKEN_ADDRESS"),

@@ -9,11 +9,11 @@ import type { Server } from "node:http";
 import path from "node:path";
 
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { mnemonicToAccount } from "viem/accounts";
 
 import { createApiApp, type ApiApp } from "../api/app.ts";
 import { authSettingsFromEnv } from "../api/auth/config.ts";
-import type { RelayerAccounts } from "../api/relayer/index.ts";
+import { relayerAccounts } from "../api/relayer/accounts.ts";
 import { kycProviderFromEnv } from "../api/kyc/config.ts";
 import { streamingConfig } from "../api/streams/index.ts";
 import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
@@ -147,32 +147,6 @@ async function startLocalChain(requestedDir: string | undefined): Promise<{ url:
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
-/** The relayer's signers: from the environment, or Hardhat's settler and franchise admin on the local chain. */
-function relayerAccounts(localChain: boolean): RelayerAccounts {
-  const { settlerKey, franchiseAdminKey, kycOfficerKey } = config.relayer;
-  if (settlerKey === undefined && !localChain) {
-    throw new ConfigError("RELAYER_PRIVATE_KEY must be set when RPC_URL names a chain: the settler's key");
-  }
-  const local = (index: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
-  const franchiseAdmin =
-    franchiseAdminKey === undefined
-      ? localChain
-        ? local(LOCAL_ACCOUNTS.franchiseAdmin)
-        : undefined
-      : privateKeyToAccount(franchiseAdminKey);
-  const kycOfficer =
-    kycOfficerKey === undefined
-      ? localChain
-        ? local(LOCAL_ACCOUNTS.kycOfficer)
-        : undefined
-      : privateKeyToAccount(kycOfficerKey);
-  return {
-    settler: settlerKey === undefined ? local(LOCAL_ACCOUNTS.settler) : privateKeyToAccount(settlerKey),
-    ...(franchiseAdmin === undefined ? {} : { franchiseAdmin }),
-    ...(kycOfficer === undefined ? {} : { kycOfficer }),
-  };
-}
-
 function recordError(error: unknown): void {
   logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not record the local chain");
 }
@@ -249,7 +223,8 @@ try {
       chainId,
     ),
     relayer: {
-      accounts: relayerAccounts(localChain),
+      accounts: relayerAccounts(config.relayer, localChain),
+      inProcess: config.relayer.inProcess,
       options: { stuckAfterMs: config.relayer.stuckAfterMs, maxGapFill: config.relayer.maxGapFill },
     },
     stripe,

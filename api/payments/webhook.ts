@@ -9,9 +9,10 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type Stripe from "stripe";
-import { keccak256, toHex } from "viem";
+import { keccak256, toHex, type Address, type Hex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
+import { enqueue, queuedSql, type CardPayment, type CardRefund } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { markSignatureRejected } from "../http/metrics.ts";
 import { ApiError, badRequest } from "../rest/errors.ts";
@@ -23,11 +24,11 @@ export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
 interface PaidOrder {
   id: string;
-  chain_order_id: string;
+  chain_order_id: Hex;
   restaurant_id: string;
   items: OrderLine[];
   total_tetri: string;
-  address: string;
+  address: Address;
   name: string | null;
   location: string | null;
   settled: boolean;
@@ -36,8 +37,8 @@ interface PaidOrder {
 interface Plan {
   /** Record the PaymentIntent's status. */
   intent?: { id: string; orderId: string; amount: number; status: string };
-  settle?: { orderId: string; paidAt: Date; receiptCid: string; dedupeKey: string; payload: Record<string, string> };
-  refunds: { dedupeKey: string; payload: Record<string, string> }[];
+  settle?: { orderId: string; paidAt: Date; receiptCid: string; payment: CardPayment };
+  refunds: { refundId: string; refund: CardRefund }[];
 }
 
 export type WebhookOutcome = "processed" | "duplicate";
@@ -46,7 +47,7 @@ async function paidOrderFor(platform: Platform, intent: Stripe.PaymentIntent): P
   const { rows } = await platform.db.pool.query<PaidOrder>(
     `SELECT co.id, co.chain_order_id, co.restaurant_id::text, co.items, co.total_tetri::text, u.address,
             r.name, r.location,
-            EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'settle:' || co.chain_order_id) AS settled
+            ${queuedSql("settle_card", "co.chain_order_id")} AS settled
        FROM customer_order co
        JOIN app_user u ON u.id = co.customer_id
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
@@ -90,12 +91,11 @@ async function planSettlement(platform: Platform, intent: Stripe.PaymentIntent, 
     orderId: order.id,
     paidAt: at,
     receiptCid: receipt.cid,
-    dedupeKey: `settle:${order.chain_order_id}`,
-    payload: {
+    payment: {
       orderId: order.chain_order_id,
-      restaurantId: order.restaurant_id,
+      restaurantId: BigInt(order.restaurant_id),
       customer: order.address,
-      amount: order.total_tetri,
+      amount: BigInt(order.total_tetri),
       paymentRef,
       receiptDigest: receipt.digest,
     },
@@ -106,8 +106,8 @@ async function planRefunds(platform: Platform, refunds: readonly Stripe.Refund[]
   for (const refund of refunds) {
     if (refund.status !== "succeeded" || typeof refund.payment_intent !== "string") continue;
     const intentId = refund.payment_intent;
-    const { rows } = await platform.db.pool.query<{ chain_order_id: string; paid: boolean }>(
-      `SELECT co.chain_order_id, EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'settle:' || co.chain_order_id) AS paid
+    const { rows } = await platform.db.pool.query<{ chain_order_id: Hex; paid: boolean }>(
+      `SELECT co.chain_order_id, ${queuedSql("settle_card", "co.chain_order_id")} AS paid
          FROM card_payment cp JOIN customer_order co ON co.id = cp.order_id WHERE cp.payment_intent_id = $1`,
       [intentId],
     );
@@ -121,8 +121,8 @@ async function planRefunds(platform: Platform, refunds: readonly Stripe.Refund[]
       await planSettlement(platform, intent, at, plan);
     }
     plan.refunds.push({
-      dedupeKey: `refund:${refund.id}`,
-      payload: { orderId: order.chain_order_id, amount: String(refund.amount), refundRef: keccak256(toHex(refund.id)) },
+      refundId: refund.id,
+      refund: { orderId: order.chain_order_id, amount: BigInt(refund.amount), refundRef: keccak256(toHex(refund.id)) },
     });
   }
 }
@@ -173,12 +173,8 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
       );
     }
     if (plan.settle !== undefined) {
-      const { orderId, paidAt, receiptCid, dedupeKey, payload } = plan.settle;
-      const queued = await client.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('settle_card', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-        [dedupeKey, JSON.stringify(payload)],
-      );
-      if (queued.rowCount !== 0) {
+      const { orderId, paidAt, receiptCid, payment } = plan.settle;
+      if (await enqueue(client, "settle_card", payment)) {
         await client.query(
           `UPDATE customer_order SET status = 'paid', paid_at = COALESCE(paid_at, $2), payment_method = 'card',
                   receipt_cid = $3
@@ -187,13 +183,7 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
         );
       }
     }
-    for (const refund of plan.refunds) {
-      await client.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('record_card_refund', $1, $2)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-        [refund.dedupeKey, JSON.stringify(refund.payload)],
-      );
-    }
+    for (const { refundId, refund } of plan.refunds) await enqueue(client, "record_card_refund", refund, { refundId });
     return "processed";
   });
   if (outcome === "duplicate") return outcome;
