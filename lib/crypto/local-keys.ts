@@ -5,8 +5,8 @@
  * (NODE_ENV=production) an unset key is a ConfigError instead: keys there come from a secret store.
  *
  * For scripts/start.ts:
- *   const keys = await ensureLocalKeys({ dataDir: config.dataDir });
- *   Object.assign(process.env, keys.env);
+ *   const keys = await ensureLocalKeys({ dataDir: config.dataDir, env: config.personalDataKeys });
+ *   const variables = { ...config.personalDataKeys, ...keys.env };
  *   if (keys.created.length > 0) log(`generated ${keys.created.join(", ")} in ${keys.directory}`);
  *
  * Losing DATA_DIR/keys loses every person's data (that is crypto-shredding of everyone): back it
@@ -87,10 +87,11 @@ async function loadOrCreate(file: string, variable: Variable): Promise<{ value: 
 /** `variables`: which keys to provide (default both; a key rotation needs only ENCRYPTION_KEY). */
 export async function ensureLocalKeys(options: {
   dataDir: string;
-  env?: Env;
+  /** The key variables as configured (lib/config.ts `personalDataKeys`). */
+  env: Env;
   variables?: readonly Variable[];
 }): Promise<LocalKeys> {
-  const env = options.env ?? process.env;
+  const { env } = options;
   const directory = path.join(options.dataDir, "keys");
   const wanted = options.variables ?? (Object.keys(FILES) as Variable[]);
   const missing = wanted.filter((name) => !isSet(env, name));
