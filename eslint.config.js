@@ -40,7 +40,7 @@ export default tseslint.config(
   },
   {
     // k6 scripts run in k6's own JavaScript runtime: no type information, k6's globals.
-    files: ["loadtest/**/*.js"],
+    files: ["scripts/bench/load/**/*.js"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: { __ENV: "readonly", __VU: "readonly", __ITER: "readonly", console: "readonly" },
