@@ -1,6 +1,8 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+import { importRules } from "./import-rules.ts";
+
 export default tseslint.config(
   {
     ignores: [
@@ -47,6 +49,8 @@ export default tseslint.config(
     },
     rules: { "@typescript-eslint/explicit-module-boundary-types": "off" },
   },
+  // Which part may import which (../shared/spec/PRODUCT.md, README "Where things go"): import-rules.ts.
+  ...importRules,
   {
     files: ["eslint.config.js"],
     extends: [tseslint.configs.disableTypeChecked],
