@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { startTestApi, type TestApi } from "./testing/harness.ts";
+import { startTestApi, type TestApi } from "../test/support/harness.ts";
 
 describe("the web app served at /", () => {
   let api: TestApi;

@@ -10,8 +10,8 @@ import { expect, test, type Page } from "@playwright/test";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
-import { loadLocalContracts } from "../lib/simulation/contracts.ts";
+import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
+import { loadLocalContracts } from "../local/simulation/contracts.ts";
 import { expectAccessible } from "./accessibility.ts";
 import { hardhatAccount, injectWallet } from "./wallet.ts";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { PROJECT_ROOT } from "../lib/config.ts";
-import { freePort } from "../lib/devchain/free-port.ts";
+import { freePort } from "../local/devchain/free-port.ts";
 
 export default async function startStack(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "hotpot-e2e-"));

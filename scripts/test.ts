@@ -14,10 +14,16 @@ import { constants, tmpdir } from "node:os";
 import path from "node:path";
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded.ts";
-import { hardhatCommand, PROJECT_ROOT } from "../lib/devchain/hardhat-node.ts";
-import { freePort } from "../lib/devchain/free-port.ts";
+import { hardhatCommand, PROJECT_ROOT } from "../local/devchain/hardhat-node.ts";
+import { freePort } from "../local/devchain/free-port.ts";
 
-const UNIT_TEST_GLOBS = ["lib/**/*.test.ts", "indexer/**/*.test.ts", "api/**/*.test.ts", "scripts/**/*.test.ts"];
+const UNIT_TEST_GLOBS = [
+  "lib/**/*.test.ts",
+  "indexer/**/*.test.ts",
+  "api/**/*.test.ts",
+  "local/**/*.test.ts",
+  "scripts/**/*.test.ts",
+];
 const PRISMA_CLI = path.join(PROJECT_ROOT, "node_modules", "prisma", "build", "index.js");
 const VITEST_CLI = path.join(PROJECT_ROOT, "node_modules", "vitest", "vitest.mjs");
 const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, "node_modules", "@playwright", "test", "cli.js");

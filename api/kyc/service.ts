@@ -22,7 +22,7 @@ import { EmailTakenError, InvalidPersonDataError, PersonErasedError, PersonNotFo
 import type { Actor, PersonDetails, PersonVault } from "../people/vault.ts";
 import type { PersonalDetails } from "./details.ts";
 import type { KycUpload, UploadedDocument } from "./documents.ts";
-import type { KycProvider } from "./providers.ts";
+import type { KycProvider } from "./provider.ts";
 
 export type KycStatus = "not_started" | "submitted" | "in_review" | "approved" | "rejected" | "expired" | "revoked";
 

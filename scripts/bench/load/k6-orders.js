@@ -1,6 +1,6 @@
 // k6 load test of POST /api/v1/orders: the seed plan's scenario (seed-plan.ru.md §4.1) against
-// The Hot Pot Spot's REST API. Run: `k6 run -e BASE_URL=http://127.0.0.1:4000 loadtest/k6-orders.js`
-// (see loadtest/README.md). `npm run bench:api` runs the same workload without k6.
+// The Hot Pot Spot's REST API. Run: `k6 run -e BASE_URL=http://127.0.0.1:4000 scripts/bench/load/k6-orders.js`
+// (see scripts/bench/load/README.md). `npm run bench:api` runs the same workload without k6.
 //
 // Environment (k6 -e NAME=value):
 //   BASE_URL       the API's origin (default http://127.0.0.1:4000, where `npm start` listens)
@@ -70,7 +70,9 @@ function findMenu() {
   for (const item of items) (byRestaurant[item.restaurant_id] = byRestaurant[item.restaurant_id] || []).push(item.id);
   const restaurantIds = Object.keys(byRestaurant);
   if (restaurantIds.length === 0) {
-    fail(`no available menu items at ${API}/menu${query}: create a restaurant and its menu first (loadtest/README.md)`);
+    fail(
+      `no available menu items at ${API}/menu${query}: create a restaurant and its menu first (scripts/bench/load/README.md)`,
+    );
   }
   // Prefer a restaurant with two items, as in the seed's order.
   const restaurantId = restaurantIds.find((id) => byRestaurant[id].length >= 2) || restaurantIds[0];

@@ -19,7 +19,7 @@ import {
 
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import type { LocalDeployment } from "../devchain/deploy-local.ts";
-import { signPermit, signQuote, type TokenOrderMessage } from "../typed-data.ts";
+import { signPermit, signQuote, type TokenOrderMessage } from "../../lib/typed-data.ts";
 import { createBlockBuilder, type BlockBuilder, type SentTx } from "./blocks.ts";
 import { loadLocalContracts, type LocalContracts } from "./contracts.ts";
 import { createRandom, type Random } from "./random.ts";

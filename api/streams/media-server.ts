@@ -18,7 +18,7 @@ import type { Server } from "node:net";
 
 import type { Logger } from "pino";
 
-import { LOCAL_STREAM_APP } from "./local.ts";
+import { LOCAL_STREAM_APP } from "./providers/local.ts";
 
 export interface MediaServerHooks {
   /** Whether `key` is restaurant `restaurantId`'s current stream key. */

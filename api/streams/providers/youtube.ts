@@ -5,12 +5,12 @@
  * `liveBroadcasts.list` (`pollsOnline`): lifeCycleStatus `live` is live. Stop completes the broadcast.
  *
  * Env: YOUTUBE_CLIENT_ID, YOUTUBE_CLIENT_SECRET, YOUTUBE_REFRESH_TOKEN (OAuth for the channel the
- * kitchens stream to); `rootUrl` points the client at the local fake (lib/streams/fakes/youtube.ts).
+ * kitchens stream to); `rootUrl` points the client at the local fake (local/youtube.ts).
  */
 import { auth as googleAuth, youtube, type youtube_v3 } from "@googleapis/youtube";
 
-import { hashStreamKey } from "./keys.ts";
-import type { PreparedStream, StreamProvider } from "./provider.ts";
+import { hashStreamKey } from "../keys.ts";
+import type { PreparedStream, StreamProvider } from "../provider.ts";
 
 export interface YouTubeOptions {
   readonly clientId: string;

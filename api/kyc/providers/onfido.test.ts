@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { ConfigError } from "../../lib/errors.ts";
-import { signOnfidoWebhook, startOnfidoFake, type OnfidoFake } from "../../lib/kyc-providers/onfido-fake.ts";
-import { ApiError } from "../rest/errors.ts";
-import { kycProviderFromEnv } from "./config.ts";
+import { ConfigError } from "../../../lib/errors.ts";
+import { signOnfidoWebhook, startOnfidoFake, type OnfidoFake } from "../../../local/onfido.ts";
+import { ApiError } from "../../rest/errors.ts";
+import { kycSettings, type Env } from "../../../lib/config.ts";
+import { kycProviderFrom } from "../config.ts";
+
+const kycProviderFromEnv = (env: Env) => kycProviderFrom(kycSettings(env));
 import { applicantFrom, createOnfidoProvider, verifyOnfidoWebhook } from "./onfido.ts";
 
 const TOKEN = "webhook-token";

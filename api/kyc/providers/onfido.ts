@@ -24,13 +24,13 @@ import {
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 
-import type { Database } from "../../lib/db/client.ts";
-import { markSignatureRejected } from "../http/metrics.ts";
-import { ApiError } from "../rest/errors.ts";
-import type { PersonalDetails } from "./details.ts";
-import type { DocumentKind, UploadedDocument } from "./documents.ts";
-import type { KycProvider, ProviderSubmission } from "./providers.ts";
-import type { KycService } from "./service.ts";
+import type { Database } from "../../../lib/db/client.ts";
+import { markSignatureRejected } from "../../http/metrics.ts";
+import { ApiError } from "../../rest/errors.ts";
+import type { PersonalDetails } from "../details.ts";
+import type { DocumentKind, UploadedDocument } from "../documents.ts";
+import type { KycProvider, ProviderSubmission } from "../provider.ts";
+import type { KycService } from "../service.ts";
 
 export const ONFIDO_WEBHOOK_PATH = "/webhooks/onfido";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import type { Address } from "viem";
 
-import { readDeployment } from "../chain/deployment.ts";
+import { readDeployment } from "../../lib/chain/deployment.ts";
 import { hardhatCommand, PROJECT_ROOT } from "./hardhat-node.ts";
 
 /** Addresses of a local deployment of the whole platform (module LocalHotPotSpot). */

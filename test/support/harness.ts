@@ -5,8 +5,8 @@ import { createServer, type Server } from "node:http";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 
-import { createTestDatabase, type TestDatabase } from "../../test/helpers/database.ts";
-import { createApiApp, type ApiApp, type ApiContext } from "../app.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { createApiApp, type ApiApp, type ApiContext } from "../../api/app.ts";
 import { CHAIN_ID, HEAD_BLOCK, seed } from "./seed.ts";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {

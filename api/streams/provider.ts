@@ -4,8 +4,10 @@
  * the owner stops it; whether the stream is *live* comes from the provider's events (publish /
  * unpublish, EventSub notifications, polling), never from the owner's button.
  */
-export const STREAM_PROVIDERS = ["local", "twitch", "youtube"] as const;
-export type StreamProviderName = (typeof STREAM_PROVIDERS)[number];
+import type { StreamProviderName } from "../../lib/config.ts";
+
+// The names are settings (STREAM_PROVIDER), so lib/config.ts owns the list.
+export { STREAM_PROVIDERS, type StreamProviderName } from "../../lib/config.ts";
 
 /** What the owner needs to send video, and what viewers will play. */
 export interface PreparedStream {

@@ -6,14 +6,14 @@
  *
  * Env: TWITCH_CLIENT_ID, TWITCH_CLIENT_SECRET (app access token), TWITCH_EVENTSUB_SECRET (10–100
  * chars), TWITCH_EVENTSUB_CALLBACK (our public https URL of /api/v1/webhooks/twitch). Tests set
- * twurple's own TWURPLE_MOCK_API_PORT to send every call to the local fake (lib/streams/fakes/twitch.ts).
+ * twurple's own TWURPLE_MOCK_API_PORT to send every call to the local fake (local/twitch.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 import { ApiClient } from "@twurple/api";
 import { AppTokenAuthProvider } from "@twurple/auth";
 
-import { StreamProviderInputError, type PreparedStream, type StreamProvider } from "./provider.ts";
+import { StreamProviderInputError, type PreparedStream, type StreamProvider } from "../provider.ts";
 
 export interface TwitchOptions {
   readonly clientId: string;

@@ -1,7 +1,7 @@
 import type { ArtifactMap } from "hardhat/types/artifacts";
 import type { Address } from "viem";
 
-import { readDeployment } from "../chain/deployment.ts";
+import { readDeployment } from "../../lib/chain/deployment.ts";
 import type { LocalDeployment } from "../devchain/deploy-local.ts";
 
 /** The contracts of a local deployment, with ABIs typed by Hardhat's generated artifact types. */

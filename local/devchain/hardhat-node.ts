@@ -12,7 +12,7 @@ export interface HardhatNode {
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const HARDHAT_CLI = path.join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
-const EXIT_WITH_PARENT = pathToFileURL(path.join(PROJECT_ROOT, "lib", "devchain", "exit-with-parent.ts")).href;
+const EXIT_WITH_PARENT = pathToFileURL(path.join(PROJECT_ROOT, "local", "devchain", "exit-with-parent.ts")).href;
 
 /** Runs the project's Hardhat CLI with this process's Node (which is Node 24 under npm scripts). */
 export function hardhatCommand(args: readonly string[]): { command: string; args: string[] } {

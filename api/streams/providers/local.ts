@@ -1,11 +1,11 @@
 /**
- * The local provider (the default): the platform's own media server (lib/streams/media-server.ts).
+ * The local provider (the default): the platform's own media server (api/streams/media-server.ts).
  * The encoder publishes to `rtmp://<host>:<port>/live/<restaurantId>?key=<secret>` (in OBS terms,
  * server `rtmp://<host>:<port>/live`, stream key `<restaurantId>?key=<secret>`); viewers play
  * HTTP-FLV at `http://<host>:<port>/live/<restaurantId>.flv`, which does not contain the secret.
  */
-import { hashStreamKey, newStreamKey } from "./keys.ts";
-import type { PreparedStream, StreamProvider } from "./provider.ts";
+import { hashStreamKey, newStreamKey } from "../keys.ts";
+import type { PreparedStream, StreamProvider } from "../provider.ts";
 
 export const LOCAL_STREAM_APP = "live";
 
