@@ -1,6 +1,8 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+import { importRules } from "./import-rules.ts";
+
 export default tseslint.config(
   {
     ignores: [
@@ -12,6 +14,10 @@ export default tseslint.config(
       "deploy/deployments/",
       ".data/",
       "lib/db/generated/",
+      "web/dist/",
+      "web/src/generated/",
+      "e2e/.results/",
+      "playwright-report/",
     ],
   },
   js.configs.recommended,
@@ -40,13 +46,15 @@ export default tseslint.config(
   },
   {
     // k6 scripts run in k6's own JavaScript runtime: no type information, k6's globals.
-    files: ["loadtest/**/*.js"],
+    files: ["scripts/bench/load/**/*.js"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: { __ENV: "readonly", __VU: "readonly", __ITER: "readonly", console: "readonly" },
     },
     rules: { "@typescript-eslint/explicit-module-boundary-types": "off" },
   },
+  // Which part may import which (../shared/spec/PRODUCT.md, README "Where things go"): import-rules.ts.
+  ...importRules,
   {
     files: ["eslint.config.js"],
     extends: [tseslint.configs.disableTypeChecked],

@@ -59,7 +59,7 @@ export default defineConfig({
       chainType: "l1",
     },
     // What `hardhat node` runs. `npm start` pins its genesis time, so that a saved local chain
-    // replays to the same block hashes (lib/devchain/chain-state.ts).
+    // replays to the same block hashes (local/devchain/chain-state.ts).
     node: {
       type: "edr-simulated",
       chainType: "l1",

@@ -3,8 +3,8 @@ import { after, before, describe, it } from "node:test";
 
 import { getIntrospectionQuery } from "graphql";
 
-import { startTestApi, type TestApi } from "./testing/harness.ts";
-import { HEAD_BLOCK, setCursor } from "./testing/seed.ts";
+import { startTestApi, type TestApi } from "../test/support/harness.ts";
+import { HEAD_BLOCK, setCursor } from "../test/support/seed.ts";
 
 interface Health {
   status: string;

@@ -22,20 +22,18 @@ import { ipfsGateway } from "./http/ipfs.ts";
 import { createApiMetrics } from "./http/metrics.ts";
 import { registerOperationsMetrics } from "./operations/metrics.ts";
 import { createIndexPubSub, listenForIndexedBatches, type IndexNotifications } from "./notifications.ts";
-import { orderRoutes } from "./orders/routes.ts";
 import { startTokenSettlement, type TokenSettlement } from "./payments/token-settlement.ts";
 import { STRIPE_WEBHOOK_PATH, stripeWebhook } from "./payments/webhook.ts";
-import { ONFIDO_WEBHOOK_PATH } from "./kyc/onfido.ts";
+import { ONFIDO_WEBHOOK_PATH } from "./kyc/providers/onfido.ts";
 import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
 import { TWITCH_WEBHOOK_PATH } from "./streams/index.ts";
-import { restaurantRoutes } from "./restaurants/routes.ts";
 import { createRateLimiter, DEFAULT_RATE_LIMITS } from "./http/rate-limit.ts";
 import { requireMetricsToken } from "./http/metrics-auth.ts";
 import { createSyncDelay } from "./http/sync-delay.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
 import { API_PREFIX } from "./rest/openapi.ts";
-import type { Route } from "./rest/route.ts";
+import { API_VERSION, restRoutes, type RouteServices } from "./routes.ts";
 
 export interface ApiContext {
   readonly db: Database;
@@ -61,13 +59,15 @@ export interface ApiContext {
   readonly rateLimits?: RateLimits;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; unset, /metrics is open (local use). */
   readonly metricsToken?: string;
+  /** The built web app (web/dist), served at `/` with its client-side routes; without it `/` is a 404. */
+  readonly webDist?: string;
 }
 
 export interface WriteSide {
   readonly platform: Platform;
   readonly authenticate: Authenticator;
-  /** Routes of other modules (sign-in, API keys) served beside orders and restaurants. */
-  readonly routes: readonly Route[];
+  /** What the REST routes (api/routes.ts) call, beside the platform. */
+  readonly services: Omit<RouteServices, "platform">;
   readonly rateLimits?: RateLimits;
   /** Twitch's EventSub endpoint (raw body), when Twitch is configured. */
   readonly twitchWebhook?: readonly RequestHandler[];
@@ -78,13 +78,6 @@ export interface WriteSide {
   /** How often escrowed token orders are looked for (they are also looked for on every indexed batch). */
   readonly tokenSettlementIntervalMs?: number;
 }
-
-/** Every REST route of the write side, in the order the OpenAPI document lists them. */
-export function apiRoutes(write: Pick<WriteSide, "platform" | "routes">): Route[] {
-  return [...write.routes, ...restaurantRoutes(write.platform), ...orderRoutes(write.platform)];
-}
-
-export const API_VERSION = "1.0.0";
 
 const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 const SWAGGER_INITIALIZER = `window.onload = () => {
@@ -102,6 +95,33 @@ const GRAPHIQL_CSP = {
   "font-src": ["'self'", "data:", "https://unpkg.com"],
   "connect-src": ["'self'", "https://unpkg.com"],
 };
+
+/** The API's own routes: never answered with the web app's page, so their 404s stay JSON. */
+const API_ROUTE_PREFIXES = [API_PREFIX, GRAPHQL_PATH, "/docs", "/ipfs", "/health", "/ready", "/metrics"];
+
+/**
+ * The web app, same origin as the API: its hashed assets (cached for a year, as their names change
+ * with their content), and index.html for any other GET a browser navigates to, so client-side
+ * routes (/menu, /order/…) survive a reload. helmet's default CSP already fits it: scripts, styles
+ * and connections (fetch, the subscriptions' EventSource) are all 'self'.
+ */
+function webApp(dist: string): express.Router {
+  const router = express.Router();
+  router.use("/assets", express.static(path.join(dist, "assets"), { immutable: true, maxAge: "1y" }));
+  router.use(express.static(dist, { index: false, maxAge: 0 }));
+  router.get(/.*/, (request, response, next) => {
+    const apiRoute = [...API_ROUTE_PREFIXES, "/assets"].some(
+      (prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`),
+    );
+    if (apiRoute || !request.accepts("html")) {
+      next();
+      return;
+    }
+    response.setHeader("Cache-Control", "no-cache");
+    response.sendFile(path.join(dist, "index.html"));
+  });
+  return router;
+}
 
 export interface ApiApp {
   readonly app: express.Express;
@@ -178,7 +198,7 @@ export function createApiApp(context: ApiContext): ApiApp {
   if (context.write !== undefined) {
     const { write } = context;
     const rest = createRestApi({
-      routes: apiRoutes(write),
+      routes: restRoutes({ ...write.services, platform: write.platform }),
       authenticate: write.authenticate,
       rateLimiter: limiter,
       version: API_VERSION,
@@ -221,6 +241,8 @@ export function createApiApp(context: ApiContext): ApiApp {
   });
 
   if (context.contentStore !== undefined) app.get("/ipfs/:cid", ipfsGateway(context.contentStore, logger));
+
+  if (context.webDist !== undefined) app.use(webApp(context.webDist));
 
   app.use(notFoundHandler);
   // Express recognises an error handler by its four parameters.

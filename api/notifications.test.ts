@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
 import { INDEXED_CHANNEL, parseIndexedPayload } from "./notifications.ts";
-import { startTestApi, type TestApi } from "./testing/harness.ts";
-import { ADDRESS, blockHash, blockTime, CHAIN_ID, HEAD_BLOCK, orderId, seededOrders } from "./testing/seed.ts";
-import { subscribe, type Subscription } from "./testing/sse.ts";
+import { startTestApi, type TestApi } from "../test/support/harness.ts";
+import { ADDRESS, blockHash, blockTime, CHAIN_ID, HEAD_BLOCK, orderId, seededOrders } from "../test/support/seed.ts";
+import { subscribe, type Subscription } from "../test/support/sse.ts";
 
 describe("parseIndexedPayload", () => {
   it("reads the indexer's payload, lower-casing order ids", () => {

@@ -5,27 +5,15 @@
  * be handed to queries and its LISTEN lost) listens, reconnects with backoff when the connection
  * drops, and publishes each batch on the in-process pub/sub the GraphQL subscriptions follow.
  *
- * Payload: {"chainId":31337,"fromBlock":"12","toBlock":"15","orders":["0x…"],"reorg":false}; `orders`
- * lists the order ids whose rows changed, or is null when the list would not fit in a notification
- * (Postgres caps payloads at 8000 bytes), meaning "many changed: re-query".
+ * The payload is encoded and decoded in lib/db/indexed-channel.ts.
  */
 import { createPubSub, SlidingBuffer, type PubSub } from "graphql-yoga";
 import pg from "pg";
 import type { Logger } from "pino";
 
-import { INDEXED_CHANNEL } from "../lib/db/indexed-channel.ts";
+import { INDEXED_CHANNEL, parseIndexedPayload, type IndexedBatch } from "../lib/db/indexed-channel.ts";
 
-export { INDEXED_CHANNEL };
-
-export interface IndexedBatch {
-  readonly chainId: number;
-  readonly fromBlock: bigint;
-  readonly toBlock: bigint;
-  /** Lower-case ids of the orders whose rows changed; null when too many to list. */
-  readonly orders: readonly string[] | null;
-  /** The batch rolled rows back (a chain reorganisation) before writing. */
-  readonly reorg: boolean;
-}
+export { INDEXED_CHANNEL, parseIndexedPayload, type IndexedBatch };
 
 export type IndexPubSub = PubSub<{ indexed: [IndexedBatch] }>;
 
@@ -37,44 +25,6 @@ const SUBSCRIBER_BACKLOG = 1000;
 
 export function createIndexPubSub(): IndexPubSub {
   return createPubSub<{ indexed: [IndexedBatch] }>({ repeaterBuffer: new SlidingBuffer(SUBSCRIBER_BACKLOG) });
-}
-
-const ORDER_ID = /^0x[0-9a-fA-F]{64}$/;
-
-function blockOf(value: unknown): bigint | undefined {
-  if (typeof value === "string" && /^\d+$/.test(value)) return BigInt(value);
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  return undefined;
-}
-
-/** Reads a notification payload; anything malformed is reported, not thrown, so one bad message cannot stop the feed. */
-export function parseIndexedPayload(payload: string): IndexedBatch | { readonly error: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(payload);
-  } catch {
-    return { error: "payload is not JSON" };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    return { error: "payload is not an object" };
-  const fields = parsed as Record<string, unknown>;
-  const chainId = fields.chainId;
-  if (typeof chainId !== "number" || !Number.isSafeInteger(chainId)) return { error: "chainId is not an integer" };
-  const fromBlock = blockOf(fields.fromBlock);
-  const toBlock = blockOf(fields.toBlock);
-  if (fromBlock === undefined || toBlock === undefined) return { error: "fromBlock/toBlock are not block numbers" };
-  let orders: string[] | null = null;
-  if (Array.isArray(fields.orders)) {
-    const ids: unknown[] = fields.orders;
-    if (!ids.every((id): id is string => typeof id === "string" && ORDER_ID.test(id))) {
-      return { error: "orders holds something other than bytes32 ids" };
-    }
-    orders = [...new Set(ids.map((id) => id.toLowerCase()))];
-  } else if (fields.orders !== null && fields.orders !== undefined) {
-    return { error: "orders is neither a list nor null" };
-  }
-  const reorg = fields.reorg === true;
-  return { chainId, fromBlock, toBlock, orders, reorg };
 }
 
 export interface IndexNotificationsOptions {

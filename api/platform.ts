@@ -3,7 +3,6 @@
  * routes, GraphQL mutations and background workers share the same services.
  */
 import type { Logger } from "pino";
-import type Stripe from "stripe";
 import type { Address, Hex } from "viem";
 
 import type { Database } from "../lib/db/client.ts";
@@ -11,6 +10,7 @@ import type { ContentStore } from "../lib/ipfs/index.ts";
 import type { TokenOrderMessage } from "../lib/typed-data.ts";
 import type { Principal } from "./auth/principal.ts";
 import type { RelayerHealthReport } from "./http/health.ts";
+import type { CardProcessor } from "./payments/card-processor.ts";
 
 /** The object-level checks of api/auth/access.ts. */
 export interface AccessChecks {
@@ -32,11 +32,6 @@ export interface ChainGateway {
   chainTime(): Promise<number>;
   /** Whether the relayer keeps up, for /health. */
   readonly health: () => Promise<RelayerHealthReport>;
-}
-
-export interface CardProcessor {
-  readonly stripe: Stripe;
-  readonly webhookSecret: string;
 }
 
 export interface Platform {

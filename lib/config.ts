@@ -5,7 +5,10 @@ import { ConfigError } from "./errors.ts";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Every setting of the stack. Each comes from one environment variable with a safe local default. */
+/**
+ * Every setting of the stack, read from the environment here and nowhere else: the parts receive
+ * them as values. Each comes from one environment variable with a safe local default.
+ */
 export interface Config {
   /** API server (`/graphql`, `/health`, `/metrics`). */
   readonly host: string;
@@ -55,14 +58,86 @@ export interface Config {
     readonly stuckAfterMs: number;
     /** Most nonces the relayer fills below one of its transactions before it stops and asks for an operator. */
     readonly maxGapFill: number;
+    /** Whether `npm start` drains the outbox in the API's process; false when `npm run relayer` runs apart. */
+    readonly inProcess: boolean;
   };
   /** Port of the local card processor that stands in for Stripe when STRIPE_SECRET_KEY is unset. */
   readonly cardProcessorPort: number;
+  /** Real Stripe; unset: `npm start` runs the local card processor and points the app at its URL. */
+  readonly stripe: StripeSettings | undefined;
+  /** Who verifies identities. */
+  readonly kyc: KycSettings;
+  /** Kitchen streams: providers and the local media server. */
+  readonly streaming: StreamingSettings;
+  /** Pinata for IPFS; unset: the embedded store in `dataDir/ipfs`. */
+  readonly pinata: PinataSettings | undefined;
+  /** Sign-in; the defaults that depend on the chain are applied by api/auth/config.ts. */
+  readonly auth: AuthSettings;
+  /** The personal-data key variables, as lib/crypto parses them (unset ones are generated locally). */
+  readonly personalDataKeys: PersonalDataKeyVariables;
   /** The stable token orders are paid in; unset: the deployment's TestGEL. */
   readonly paymentToken: `0x${string}` | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface StripeSettings {
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  /** A Stripe-compatible API to call instead of Stripe's own (the local card processor's URL). */
+  readonly apiUrl?: string;
+}
+
+export type KycSettings =
+  | { readonly provider: "manual" }
+  | {
+      readonly provider: "onfido";
+      readonly apiToken: string;
+      readonly workflowId: string;
+      readonly webhookToken: string;
+      /** The API's base path; unset: Onfido's EU region. */
+      readonly apiUrl?: string;
+    };
+export const KYC_PROVIDERS = ["manual", "onfido"] as const;
+
+export const STREAM_PROVIDERS = ["local", "twitch", "youtube"] as const;
+export type StreamProviderName = (typeof STREAM_PROVIDERS)[number];
+
+export interface StreamingSettings {
+  readonly defaultProvider: StreamProviderName;
+  readonly mediaServer: boolean;
+  readonly rtmpPort: number;
+  readonly httpPort: number;
+  readonly bind: string;
+  readonly publicRtmpUrl: string;
+  readonly publicPlaybackUrl: string;
+  readonly heartbeatTimeoutMs: number;
+  readonly twitch?: { clientId: string; clientSecret: string; eventSubSecret: string; callbackUrl: string };
+  readonly youtube?: { clientId: string; clientSecret: string; refreshToken: string };
+}
+
+export interface PinataSettings {
+  readonly jwt: string;
+  readonly gateway: string;
+}
+
+export interface AuthSettings {
+  /** Unset: a random key per process (tokens end at restart). */
+  readonly jwtSecret: string | undefined;
+  readonly tokenTtlSeconds: number;
+  readonly siweDomain: string | undefined;
+  readonly siweUri: string;
+  /** Unset: the chain the API follows. */
+  readonly siweChainId: number | undefined;
+  readonly adminAddresses: readonly string[];
+  /** Unset: Hardhat's test mnemonic, on the local chain only. */
+  readonly custodialMnemonic: string | undefined;
+}
+
+// A type, not an interface: it must fit lib/crypto's Env (a record of variables).
+export type PersonalDataKeyVariables = Readonly<
+  Partial<Record<"ENCRYPTION_KEY" | "ENCRYPTION_PREVIOUS_KEYS" | "BLIND_INDEX_KEY" | "NODE_ENV", string>>
+>;
 
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -131,6 +206,165 @@ function secretToken(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, both or neither. */
+export function stripeSettings(env: Env): StripeSettings | undefined {
+  const secretKey = optional(env, "STRIPE_SECRET_KEY");
+  const webhookSecret = optional(env, "STRIPE_WEBHOOK_SECRET");
+  if (secretKey === undefined && webhookSecret === undefined) return undefined;
+  // Half a configuration would send payments to Stripe while webhooks could never verify.
+  if (secretKey === undefined || webhookSecret === undefined) {
+    throw new ConfigError("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
+  }
+  return { secretKey, webhookSecret };
+}
+
+/**
+ *   KYC_PROVIDER          manual (default) | onfido
+ *   KYC_API_KEY           Onfido API token (required for onfido)
+ *   ONFIDO_WORKFLOW_ID    the Onfido Studio workflow each case runs (required for onfido)
+ *   ONFIDO_WEBHOOK_TOKEN  the webhook's signing token, checks X-SHA2-Signature (required for onfido)
+ *   ONFIDO_API_URL        the API base path (optional; default https://api.eu.onfido.com/v3.6,
+ *                         e.g. https://api.us.onfido.com/v3.6, or a local fake)
+ */
+export function kycSettings(env: Env): KycSettings {
+  const provider = optional(env, "KYC_PROVIDER") ?? "manual";
+  if (!(KYC_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new ConfigError(`KYC_PROVIDER must be one of ${KYC_PROVIDERS.join(", ")}, got "${String(env.KYC_PROVIDER)}"`);
+  }
+  if (provider === "manual") return { provider };
+  const required = (variable: string): string => {
+    const value = optional(env, variable);
+    if (value === undefined) throw new ConfigError(`${variable} must be set when KYC_PROVIDER=onfido`);
+    return value;
+  };
+  const apiToken = required("KYC_API_KEY");
+  const workflowId = required("ONFIDO_WORKFLOW_ID");
+  const webhookToken = required("ONFIDO_WEBHOOK_TOKEN");
+  const apiUrl = optional(env, "ONFIDO_API_URL");
+  if (apiUrl !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(apiUrl);
+    } catch {
+      throw new ConfigError(`ONFIDO_API_URL must be a URL, got "${apiUrl}"`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new ConfigError(`ONFIDO_API_URL must be an http(s) URL, got "${apiUrl}"`);
+    }
+  }
+  return { provider: "onfido", apiToken, workflowId, webhookToken, ...(apiUrl === undefined ? {} : { apiUrl }) };
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new ConfigError(`${name} must be a TCP port`);
+  return value;
+}
+
+export function streamingSettings(env: Env): StreamingSettings {
+  const defaultProvider = (env.STREAM_PROVIDER || "local") as StreamProviderName;
+  if (!STREAM_PROVIDERS.includes(defaultProvider)) {
+    throw new ConfigError(`STREAM_PROVIDER must be one of ${STREAM_PROVIDERS.join(", ")}`);
+  }
+  const rtmpPort = port(env, "STREAM_RTMP_PORT", 1935);
+  const httpPort = port(env, "STREAM_HTTP_PORT", 8000);
+  const timeout = Number(env.STREAM_HEARTBEAT_TIMEOUT_MS || 60_000);
+  if (!Number.isInteger(timeout) || timeout < 1000) throw new ConfigError("STREAM_HEARTBEAT_TIMEOUT_MS must be ≥ 1000");
+  const twitchVars = ["TWITCH_CLIENT_ID", "TWITCH_CLIENT_SECRET", "TWITCH_EVENTSUB_SECRET", "TWITCH_EVENTSUB_CALLBACK"];
+  const youtubeVars = ["YOUTUBE_CLIENT_ID", "YOUTUBE_CLIENT_SECRET", "YOUTUBE_REFRESH_TOKEN"];
+  const all = (names: string[]): boolean => names.every((name) => (env[name] ?? "") !== "");
+  const some = (names: string[]): boolean => names.some((name) => (env[name] ?? "") !== "");
+  if (some(twitchVars) && !all(twitchVars)) throw new ConfigError(`Twitch needs all of ${twitchVars.join(", ")}`);
+  if (some(youtubeVars) && !all(youtubeVars)) throw new ConfigError(`YouTube needs all of ${youtubeVars.join(", ")}`);
+  const secret = env.TWITCH_EVENTSUB_SECRET ?? "";
+  if (secret !== "" && (secret.length < 10 || secret.length > 100)) {
+    throw new ConfigError("TWITCH_EVENTSUB_SECRET must be 10 to 100 characters");
+  }
+  const settings: StreamingSettings = {
+    defaultProvider,
+    mediaServer: env.STREAM_MEDIA_SERVER !== "off",
+    rtmpPort,
+    httpPort,
+    bind: env.STREAM_BIND || "0.0.0.0",
+    publicRtmpUrl: env.STREAM_PUBLIC_RTMP_URL || `rtmp://127.0.0.1:${rtmpPort}`,
+    publicPlaybackUrl: env.STREAM_PUBLIC_PLAYBACK_URL || `http://127.0.0.1:${httpPort}`,
+    heartbeatTimeoutMs: timeout,
+    twitch: all(twitchVars)
+      ? {
+          clientId: env.TWITCH_CLIENT_ID ?? "",
+          clientSecret: env.TWITCH_CLIENT_SECRET ?? "",
+          eventSubSecret: secret,
+          callbackUrl: env.TWITCH_EVENTSUB_CALLBACK ?? "",
+        }
+      : undefined,
+    youtube: all(youtubeVars)
+      ? {
+          clientId: env.YOUTUBE_CLIENT_ID ?? "",
+          clientSecret: env.YOUTUBE_CLIENT_SECRET ?? "",
+          refreshToken: env.YOUTUBE_REFRESH_TOKEN ?? "",
+        }
+      : undefined,
+  };
+  if (defaultProvider !== "local" && settings[defaultProvider] === undefined) {
+    throw new ConfigError(`STREAM_PROVIDER=${defaultProvider} but its credentials are not set`);
+  }
+  return settings;
+}
+
+/** Pinata when PINATA_JWT is set (PINATA_GATEWAY is then required), else undefined: the embedded store. */
+export function pinataSettings(env: Env): PinataSettings | undefined {
+  const jwt = optional(env, "PINATA_JWT");
+  const gateway = optional(env, "PINATA_GATEWAY");
+  if (jwt === undefined) {
+    if (gateway !== undefined)
+      throw new ConfigError("PINATA_GATEWAY is set but PINATA_JWT is not: set both or neither");
+    return undefined;
+  }
+  if (gateway === undefined) {
+    throw new ConfigError("PINATA_JWT is set but PINATA_GATEWAY is not: receipts are read back through the gateway");
+  }
+  return { jwt, gateway };
+}
+
+/**
+ * JWT_SECRET, JWT_TTL_SECONDS, SIWE_DOMAIN, SIWE_URI, SIWE_CHAIN_ID, ADMIN_ADDRESSES, CUSTODIAL_MNEMONIC.
+ * SIWE_URI defaults to `servedAt`, the origin the API serves the web app from.
+ */
+export function authSettings(env: Env, servedAt = "http://localhost:3000"): AuthSettings {
+  const positiveInteger = (name: string): number | undefined => {
+    const raw = optional(env, name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+      throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+    }
+    return Number(raw);
+  };
+  return {
+    jwtSecret: optional(env, "JWT_SECRET"),
+    tokenTtlSeconds: positiveInteger("JWT_TTL_SECONDS") ?? 900,
+    siweDomain: optional(env, "SIWE_DOMAIN"),
+    siweUri: optional(env, "SIWE_URI") ?? servedAt,
+    siweChainId: positiveInteger("SIWE_CHAIN_ID"),
+    adminAddresses: (optional(env, "ADMIN_ADDRESSES") ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+    custodialMnemonic: optional(env, "CUSTODIAL_MNEMONIC"),
+  };
+}
+
+/** The variables lib/crypto reads its master and blind-index keys from. */
+export function personalDataKeyVariables(env: Env): PersonalDataKeyVariables {
+  const picked: Record<string, string> = {};
+  for (const name of ["ENCRYPTION_KEY", "ENCRYPTION_PREVIOUS_KEYS", "BLIND_INDEX_KEY", "NODE_ENV"] as const) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Reads and validates the environment; throws a ConfigError naming the first wrong variable. */
@@ -140,9 +374,13 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
   const deploymentDir = optional(env, "DEPLOYMENT_DIR");
+  const host = optional(env, "HOST") ?? "127.0.0.1";
+  const port = integer(env, "PORT", 4000, 1, 65_535);
+  // Wallet sign-in messages name the origin the web app is served from: this server's.
+  const servedAt = `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`;
   return {
-    host: optional(env, "HOST") ?? "127.0.0.1",
-    port: integer(env, "PORT", 4000, 1, 65_535),
+    host,
+    port,
     logLevel,
     rpcUrl: url(env, "RPC_URL", ["http", "https"]),
     rpcWsUrl: url(env, "RPC_WS_URL", ["ws", "wss"]),
@@ -171,8 +409,15 @@ export function loadConfig(env: Env = process.env): Config {
       kycOfficerKey: privateKey(env, "KYC_OFFICER_PRIVATE_KEY"),
       stuckAfterMs: integer(env, "RELAYER_STUCK_AFTER_SECONDS", 120, 5, 86_400) * 1000,
       maxGapFill: integer(env, "RELAYER_MAX_GAP_FILL", 64, 0, 10_000),
+      inProcess: integer(env, "RELAYER_IN_PROCESS", 1, 0, 1) === 1,
     },
     cardProcessorPort: integer(env, "CARD_PROCESSOR_PORT", 12_111, 1, 65_535),
     paymentToken: address(env, "PAYMENT_TOKEN_ADDRESS"),
+    stripe: stripeSettings(env),
+    kyc: kycSettings(env),
+    streaming: streamingSettings(env),
+    pinata: pinataSettings(env),
+    auth: authSettings(env, servedAt),
+    personalDataKeys: personalDataKeyVariables(env),
   };
 }

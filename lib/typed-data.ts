@@ -55,6 +55,17 @@ export interface TokenOrderMessage {
   reclaimAfter: number;
 }
 
+/** The fields of IOrderSettlement.CardPayment (what `settleCardPayment(s)` takes; not signed, but
+ * the relayer, the gas bench and the tests all send it, so it is declared beside its sibling). */
+export interface CardPayment {
+  orderId: Hex;
+  restaurantId: bigint;
+  customer: Address;
+  amount: bigint;
+  paymentRef: Hex;
+  receiptDigest: Hex;
+}
+
 /** The platform's quote for `order`: `settler` signs it for the settlement contract on `chainId`. */
 export async function signQuote(
   settler: TypedDataSigner,

@@ -25,8 +25,9 @@ import { ConfigError } from "../lib/errors.ts";
 async function main(): Promise<number> {
   const config = loadConfig();
   const env = {
-    ...process.env,
-    ...(await ensureLocalKeys({ dataDir: config.dataDir, variables: ["ENCRYPTION_KEY"] })).env,
+    ...config.personalDataKeys,
+    ...(await ensureLocalKeys({ dataDir: config.dataDir, env: config.personalDataKeys, variables: ["ENCRYPTION_KEY"] }))
+      .env,
   };
   const keyring = keyringFromEnv(env);
   console.log(`current master key: ${keyring.currentKeyId}; previous: ${keyring.keyIds.slice(1).join(", ") || "none"}`);

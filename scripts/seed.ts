@@ -35,10 +35,10 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { PROJECT_ROOT } from "../lib/config.ts";
+import { loadConfig, PROJECT_ROOT } from "../lib/config.ts";
 import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../lib/typed-data.ts";
-import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
-import { loadLocalContracts, type LocalContracts } from "../lib/simulation/contracts.ts";
+import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
+import { loadLocalContracts, type LocalContracts } from "../local/simulation/contracts.ts";
 import { table } from "./bench/common.ts";
 import { createHttpClient, HttpStatusError, type HttpClient } from "./bench/load/http-client.ts";
 import {
@@ -54,12 +54,14 @@ import {
 } from "./bench/load/hotpot.ts";
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────────
-const env = process.env;
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value === undefined || value === "" ? undefined : value;
-const API_URL = (nonEmpty(env.SEED_API_URL) ?? `http://127.0.0.1:${nonEmpty(env.PORT) ?? "4000"}`).replace(/\/$/, "");
-const RPC_URL = nonEmpty(env.RPC_URL) ?? `http://127.0.0.1:${nonEmpty(env.RPC_PORT) ?? "8545"}`;
-const DEPLOYMENT_DIR = nonEmpty(env.DEPLOYMENT_DIR);
+const config = loadConfig();
+// SEED_API_URL is this script's own option (the API to seed, when it is not the local one).
+const seedApiUrl = process.env.SEED_API_URL?.trim();
+const API_URL = (
+  seedApiUrl === undefined || seedApiUrl === "" ? `http://127.0.0.1:${config.port}` : seedApiUrl
+).replace(/\/$/, "");
+const RPC_URL = config.rpcUrl ?? `http://127.0.0.1:${config.rpcPort}`;
+const DEPLOYMENT_DIR = config.deploymentDir;
 /** How long the chain (relayer + indexer) may take for one step: activation, settlement, refund. */
 const CHAIN_STEP_TIMEOUT_MS = 120_000;
 

@@ -7,9 +7,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { PROJECT_ROOT } from "../lib/config.ts";
-import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
-import { ACTIVITY_KINDS, MIN_ORDERS, simulateActivity, type ActivityKind } from "../lib/simulation/simulate.ts";
+import { loadConfig, PROJECT_ROOT } from "../lib/config.ts";
+import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
+import { ACTIVITY_KINDS, MIN_ORDERS, simulateActivity, type ActivityKind } from "../local/simulation/simulate.ts";
 
 const LABELS: Record<ActivityKind, string> = {
   kycAttestations: "KYC attestations",
@@ -54,11 +54,9 @@ const { values } = (() => {
 })();
 const orders = Number(values.orders ?? 100);
 if (!Number.isInteger(orders) || orders < MIN_ORDERS) usage(`--orders must be an integer >= ${MIN_ORDERS}`);
-const rpcUrl = process.env.RPC_URL?.trim() || "http://127.0.0.1:8545";
-const deploymentDir = path.resolve(
-  PROJECT_ROOT,
-  process.env.DEPLOYMENT_DIR?.trim() || "deploy/deployments/chain-31337",
-);
+const config = loadConfig();
+const rpcUrl = config.rpcUrl ?? `http://127.0.0.1:${config.rpcPort}`;
+const deploymentDir = config.deploymentDir ?? path.resolve(PROJECT_ROOT, "deploy/deployments/chain-31337");
 
 try {
   const deployment = await readLocalDeployment(deploymentDir);

@@ -4,26 +4,25 @@
  * embedded server keeping its data in DATA_DIR); migrations; the indexer; the API server.
  * Ctrl-C stops everything. Settings: .env.example.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { mnemonicToAccount } from "viem/accounts";
 
 import { createApiApp, type ApiApp } from "../api/app.ts";
-import { authSettingsFromEnv } from "../api/auth/config.ts";
-import type { RelayerAccounts } from "../api/relayer/index.ts";
-import { kycProviderFromEnv } from "../api/kyc/config.ts";
-import { streamingConfig } from "../api/streams/index.ts";
+import { authOptions } from "../api/auth/config.ts";
+import { relayerAccounts } from "../api/relayer/accounts.ts";
+import { kycProviderFrom } from "../api/kyc/config.ts";
 import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { stripeSettingsFromEnv } from "../lib/card-processor/client.ts";
 import { createIndexer, INDEXED_CONTRACTS, type Indexer } from "../indexer/index.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createChainClient, defaultWsUrl } from "../lib/chain/client.ts";
 import { readDeployment } from "../lib/chain/deployment.ts";
-import { loadConfig, PROJECT_ROOT, type Config } from "../lib/config.ts";
+import { loadConfig, PROJECT_ROOT, type Config, type StripeSettings } from "../lib/config.ts";
 import type { Database } from "../lib/db/client.ts";
 import { openDatabase } from "../lib/db/open.ts";
 import {
@@ -32,13 +31,15 @@ import {
   replayChain,
   resetSavedChain,
   type ChainRecorder,
-} from "../lib/devchain/chain-state.ts";
-import { deployLocal } from "../lib/devchain/deploy-local.ts";
-import { startHardhatNode, type HardhatNode } from "../lib/devchain/hardhat-node.ts";
+} from "../local/devchain/chain-state.ts";
+import { deployLocal } from "../local/devchain/deploy-local.ts";
+import { startHardhatNode, type HardhatNode } from "../local/devchain/hardhat-node.ts";
 import { blindIndexKeyFromEnv, ensureLocalKeys, keyringFromEnv } from "../lib/crypto/index.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { createContentStore, LocalContentStore } from "../lib/ipfs/index.ts";
 import { createLogger } from "../lib/logger.ts";
+import { startCardProcessor, type CardProcessor } from "../local/card-processor/server.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 let config: Config;
 try {
@@ -58,6 +59,7 @@ let db: (Database & { embedded: boolean }) | undefined;
 let indexer: Indexer | undefined;
 let api: ApiApp | undefined;
 let writeSide: WriteSideParts | undefined;
+let cardProcessor: CardProcessor | undefined;
 let server: Server | undefined;
 let stopping = false;
 
@@ -78,6 +80,7 @@ async function stop(code: number): Promise<void> {
   await closeServer;
   await api?.close().catch(() => undefined);
   await writeSide?.stop().catch(() => undefined);
+  await cardProcessor?.stop().catch(() => undefined);
   await indexer?.stop().catch(() => undefined);
   await db?.close().catch(() => undefined);
   await node?.stop().catch(() => undefined);
@@ -146,37 +149,12 @@ async function startLocalChain(requestedDir: string | undefined): Promise<{ url:
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
-/** The relayer's signers: from the environment, or Hardhat's settler and franchise admin on the local chain. */
-function relayerAccounts(localChain: boolean): RelayerAccounts {
-  const { settlerKey, franchiseAdminKey, kycOfficerKey } = config.relayer;
-  if (settlerKey === undefined && !localChain) {
-    throw new ConfigError("RELAYER_PRIVATE_KEY must be set when RPC_URL names a chain: the settler's key");
-  }
-  const local = (index: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
-  const franchiseAdmin =
-    franchiseAdminKey === undefined
-      ? localChain
-        ? local(LOCAL_ACCOUNTS.franchiseAdmin)
-        : undefined
-      : privateKeyToAccount(franchiseAdminKey);
-  const kycOfficer =
-    kycOfficerKey === undefined
-      ? localChain
-        ? local(LOCAL_ACCOUNTS.kycOfficer)
-        : undefined
-      : privateKeyToAccount(kycOfficerKey);
-  return {
-    settler: settlerKey === undefined ? local(LOCAL_ACCOUNTS.settler) : privateKeyToAccount(settlerKey),
-    ...(franchiseAdmin === undefined ? {} : { franchiseAdmin }),
-    ...(kycOfficer === undefined ? {} : { kycOfficer }),
-  };
-}
-
 function recordError(error: unknown): void {
   logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not record the local chain");
 }
 
 try {
+  const webDist = await ensureWebBuild(say);
   let rpcUrl = config.rpcUrl;
   let deploymentDir = config.deploymentDir;
   if (rpcUrl === undefined) {
@@ -215,18 +193,29 @@ try {
   await indexer.start();
   indexer.done.catch(() => void stop(1));
 
-  const contentStore = createContentStore({ dataDir: config.dataDir });
+  const contentStore = createContentStore({ dataDir: config.dataDir, pinata: config.pinata });
   // Personal-data keys: from the environment, else generated once into DATA_DIR/keys and reused.
-  const localKeys = await ensureLocalKeys({ dataDir: config.dataDir });
-  Object.assign(process.env, localKeys.env);
+  const localKeys = await ensureLocalKeys({ dataDir: config.dataDir, env: config.personalDataKeys });
+  const keyVariables = { ...config.personalDataKeys, ...localKeys.env };
   if (localKeys.created.length > 0)
     say(`Generated ${localKeys.created.join(", ")} in ${localKeys.directory} (back it up with the data)`);
-  const blindIndexKey = blindIndexKeyFromEnv();
+  const blindIndexKey = blindIndexKeyFromEnv(keyVariables);
   if (blindIndexKey === undefined) throw new ConfigError("BLIND_INDEX_KEY must be set");
   const localChain = node !== undefined;
-  const stripe = stripeSettingsFromEnv();
   const apiHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const kycSettings = kycProviderFromEnv(process.env);
+  let stripe: StripeSettings | undefined = config.stripe;
+  if (stripe === undefined) {
+    // No Stripe account: the local stand-in speaks Stripe's API, and the app is pointed at its URL.
+    cardProcessor = await startCardProcessor({
+      webhookSecret: `whsec_${randomBytes(24).toString("base64url")}`,
+      webhookUrl: `http://${apiHost}:${config.port}/api/v1/webhooks/stripe`,
+      port: config.cardProcessorPort,
+      // Card payments taken before a restart can still be refunded, and their webhooks still arrive.
+      journalFile: path.join(config.dataDir, "card-processor", "journal.jsonl"),
+    });
+    stripe = { secretKey: cardProcessor.apiKey, webhookSecret: cardProcessor.webhookSecret, apiUrl: cardProcessor.url };
+  }
+  const kycSettings = kycProviderFrom(config.kyc);
   writeSide = await createWriteSide({
     db,
     logger: logger.child({ part: "api" }),
@@ -235,30 +224,25 @@ try {
     // Every contract of the deployment (TestGEL too, the local payment token).
     deployment: await readDeployment(deployment.directory),
     contentStore,
-    auth: authSettingsFromEnv(
-      localChain && process.env.ADMIN_ADDRESSES === undefined
+    auth: authOptions(
+      localChain && config.auth.adminAddresses.length === 0
         ? {
-            ...process.env,
-            ADMIN_ADDRESSES: mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: LOCAL_ACCOUNTS.admin }).address,
+            ...config.auth,
+            adminAddresses: [mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: LOCAL_ACCOUNTS.admin }).address],
           }
-        : process.env,
+        : config.auth,
       chainId,
     ),
     relayer: {
-      accounts: relayerAccounts(localChain),
+      accounts: relayerAccounts(config.relayer, localChain),
+      inProcess: config.relayer.inProcess,
       options: { stuckAfterMs: config.relayer.stuckAfterMs, maxGapFill: config.relayer.maxGapFill },
     },
     stripe,
-    localCardProcessor: {
-      webhookUrl: `http://${apiHost}:${config.port}/api/v1/webhooks/stripe`,
-      port: config.cardProcessorPort,
-      // Card payments taken before a restart can still be refunded, and their webhooks still arrive.
-      journalFile: path.join(config.dataDir, "card-processor", "journal.jsonl"),
-    },
     paymentToken: config.paymentToken,
     rateLimits: config.rateLimits,
-    people: { keyring: keyringFromEnv(), blindIndexKey },
-    streaming: { config: streamingConfig(), dataDir: config.dataDir },
+    people: { keyring: keyringFromEnv(keyVariables), blindIndexKey },
+    streaming: { config: config.streaming, dataDir: config.dataDir },
     kycProvider: kycSettings.provider,
     kycWebhook: kycSettings.webhook,
   });
@@ -275,6 +259,7 @@ try {
     rateLimits: config.rateLimits,
     metricsToken: config.metricsToken,
     write: writeSide.write,
+    webDist,
   });
   await api.listening();
   const app = api.app;
@@ -292,7 +277,7 @@ try {
   });
 
   // Events the API never acknowledged (it was killed while they were sent) go out again now that it listens.
-  void writeSide.cardProcessor
+  void cardProcessor
     ?.deliverPending()
     .then((results) => {
       if (results.length > 0) say(`Card processor: delivered ${results.length} webhook(s) left over from the last run`);
@@ -307,9 +292,10 @@ try {
   say(`
 The Hot Pot Spot is running.
 
+  Web app         ${base}/
   GraphQL         ${base}/graphql   (GraphiQL in a browser)
   REST            ${base}/api/v1   (Swagger UI: ${base}/docs, OpenAPI: ${base}/api/v1/openapi.json)
-  Card payments   ${writeSide.cardProcessor === undefined ? "Stripe" : `local card processor on ${writeSide.cardProcessor.url} (test cards: pm_card_visa, pm_card_chargeDeclined)`}
+  Card payments   ${cardProcessor === undefined ? "Stripe" : `local card processor on ${cardProcessor.url} (test cards: pm_card_visa, pm_card_chargeDeclined)`}
   Health          ${base}/health
   Metrics         ${base}/metrics
   IPFS gateway    ${base}/ipfs/<cid>   (${contentStore instanceof LocalContentStore ? `local store in ${path.join(config.dataDir, "ipfs")}` : "Pinata"})

@@ -1,7 +1,8 @@
 /**
  * `npm test`: the alert rules (promtool check rules and promtool's unit tests, Debian's `prometheus`
- * package), the contract and integration tests (hardhat test, with coverage and its bar), then the unit
- * tests that live beside the code (node --test). Database tests need a Postgres server: with DATABASE_URL
+ * package), the contract and integration tests (hardhat test, with coverage and its bar), the unit
+ * tests that live beside the code (node --test), the web app's component tests (Vitest, in web/) and
+ * its browser tests (Playwright in Debian's Chromium against the stack `npm start` runs, e2e/). Database tests need a Postgres server: with DATABASE_URL
  * unset, one embedded Postgres is started for the whole run in a throwaway data directory.
  *
  *   node scripts/test.ts                 everything, with coverage
@@ -13,11 +14,19 @@ import { constants, tmpdir } from "node:os";
 import path from "node:path";
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded.ts";
-import { hardhatCommand, PROJECT_ROOT } from "../lib/devchain/hardhat-node.ts";
-import { freePort } from "../lib/devchain/free-port.ts";
+import { hardhatCommand, PROJECT_ROOT } from "../local/devchain/hardhat-node.ts";
+import { freePort } from "../local/devchain/free-port.ts";
 
-const UNIT_TEST_GLOBS = ["lib/**/*.test.ts", "indexer/**/*.test.ts", "api/**/*.test.ts", "scripts/**/*.test.ts"];
+const UNIT_TEST_GLOBS = [
+  "lib/**/*.test.ts",
+  "indexer/**/*.test.ts",
+  "api/**/*.test.ts",
+  "local/**/*.test.ts",
+  "scripts/**/*.test.ts",
+];
 const PRISMA_CLI = path.join(PROJECT_ROOT, "node_modules", "prisma", "build", "index.js");
+const VITEST_CLI = path.join(PROJECT_ROOT, "node_modules", "vitest", "vitest.mjs");
+const PLAYWRIGHT_CLI = path.join(PROJECT_ROOT, "node_modules", "@playwright", "test", "cli.js");
 
 const coverage = !process.argv.includes("--no-coverage");
 
@@ -101,6 +110,10 @@ async function main(): Promise<number> {
     if (coverage) steps.push({ command: process.execPath, args: ["scripts/coverage-check.ts"] });
     const unitTests = await unitTestFiles();
     if (unitTests.length > 0) steps.push({ command: process.execPath, args: ["--test", ...unitTests] });
+    // The web app's typed clients follow openapi.yaml and schema.graphql as they are now.
+    steps.push({ command: process.execPath, args: ["web/scripts/generate.ts"] });
+    steps.push({ command: process.execPath, args: [VITEST_CLI, "run", "--root", "web"] });
+    steps.push({ command: process.execPath, args: [PLAYWRIGHT_CLI, "test"] });
 
     for (const step of steps) {
       const code = await run(step.command, step.args, env);

@@ -11,8 +11,8 @@ import type { Hex } from "viem";
 import { createChainClient } from "../lib/chain/client.ts";
 import { readDeployment } from "../lib/chain/deployment.ts";
 import { PROJECT_ROOT } from "../lib/config.ts";
-import { readLocalDeployment } from "../lib/devchain/deploy-local.ts";
-import { simulateActivity } from "../lib/simulation/simulate.ts";
+import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
+import { simulateActivity } from "../local/simulation/simulate.ts";
 import { freePort } from "./helpers/devchain.ts";
 import { runSeed } from "./helpers/seed-script.ts";
 

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { authSettingsFromEnv } from "./config.ts";
+import { authSettings, type Env } from "../../lib/config.ts";
+import { authOptions } from "./config.ts";
+
+const authSettingsFromEnv = (env: Env, chainId: number) => authOptions(authSettings(env), chainId);
 
 describe("auth settings from the environment", () => {
   it("has safe local defaults", () => {

@@ -4,8 +4,8 @@ import { after, before, describe, it } from "node:test";
 
 import { pino } from "pino";
 
-import { startTestApi, type TestApi } from "../testing/harness.ts";
-import { ADDRESS } from "../testing/seed.ts";
+import { startTestApi, type TestApi } from "../../test/support/harness.ts";
+import { ADDRESS } from "../../test/support/seed.ts";
 
 describe("GraphQL errors", () => {
   let api: TestApi;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { startTestApi, type TestApi } from "../testing/harness.ts";
-import { ORDER_COUNT, seededOrders } from "../testing/seed.ts";
+import { startTestApi, type TestApi } from "../../test/support/harness.ts";
+import { ORDER_COUNT, seededOrders } from "../../test/support/seed.ts";
 import { decodeCursor, encodeCursor, key } from "./pagination.ts";
 
 interface OrderPage {

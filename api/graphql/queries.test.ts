@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { startTestApi, type TestApi } from "../testing/harness.ts";
-import { ADDRESS, blockHash, HEAD_BLOCK, HOTPOT, orderId, seededOrders, txHash } from "../testing/seed.ts";
+import { startTestApi, type TestApi } from "../../test/support/harness.ts";
+import { ADDRESS, blockHash, HEAD_BLOCK, HOTPOT, orderId, seededOrders, txHash } from "../../test/support/seed.ts";
 
 const wei = (tokens: bigint): string => (tokens * HOTPOT).toString();
 

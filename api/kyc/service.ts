@@ -15,13 +15,14 @@ import { encodePacked, keccak256, toHex, type Hex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
 import { hasRole, type Principal, type UserPrincipal } from "../auth/principal.ts";
+import { enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../rest/errors.ts";
 import { EmailTakenError, InvalidPersonDataError, PersonErasedError, PersonNotFoundError } from "../people/errors.ts";
 import type { Actor, PersonDetails, PersonVault } from "../people/vault.ts";
 import type { PersonalDetails } from "./details.ts";
 import type { KycUpload, UploadedDocument } from "./documents.ts";
-import type { KycProvider } from "./providers.ts";
+import type { KycProvider } from "./provider.ts";
 
 export type KycStatus = "not_started" | "submitted" | "in_review" | "approved" | "rejected" | "expired" | "revoked";
 
@@ -203,6 +204,12 @@ export function createKycService(options: KycServiceOptions): KycService {
     return rows[0].address;
   }
 
+  /** The submission's commitment to its documents (every submitted case has one). */
+  function committedEvidence(row: CaseRow): Hex {
+    if (row.evidence_hash === null) throw new Error(`KYC case ${row.id} has no evidence hash`);
+    return row.evidence_hash as Hex;
+  }
+
   /** Writes the decision and, for an approval, the attestation's outbox row, in one transaction. */
   async function applyDecision(
     row: CaseRow,
@@ -229,17 +236,16 @@ export function createKycService(options: KycServiceOptions): KycService {
       );
       if (updated.rowCount === 0) throw conflict("the case was decided meanwhile");
       if (decision.approve) {
-        await client.query(
-          `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('kyc_attest', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-          [
-            `kyc-attest:${row.id}`,
-            JSON.stringify({
-              account,
-              level: String(decision.level),
-              expiresAt: String(Math.floor(expiresAt.getTime() / 1000)),
-              evidenceHash: row.evidence_hash,
-            }),
-          ],
+        await enqueue(
+          client,
+          "kyc_attest",
+          {
+            account,
+            level: decision.level,
+            expiresAt: BigInt(Math.floor(expiresAt.getTime() / 1000)),
+            evidenceHash: committedEvidence(row),
+          },
+          { caseId: row.id },
         );
       }
     });
@@ -395,10 +401,7 @@ export function createKycService(options: KycServiceOptions): KycService {
           `UPDATE kyc_case SET status = 'revoked', decision_reason = $2, reviewer_id = $3, updated_at = now() WHERE id = $1`,
           [caseId, reason, actor.id],
         );
-        await client.query(
-          `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('kyc_revoke', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-          [`kyc-revoke:${caseId}`, JSON.stringify({ account, reasonHash: keccak256(toHex(reason)) })],
-        );
+        await enqueue(client, "kyc_revoke", { account, reasonHash: keccak256(toHex(reason)) }, { caseId });
       });
       platform.chain.wake();
       return viewOf(await findCase(caseId));

@@ -1,14 +1,14 @@
 /**
- * Card payments through Stripe (or the local card processor speaking its API). Paying creates a
- * PaymentIntent in GEL whose idempotency key is derived from the order, so retries never charge
+ * Card payments through the card processor (Stripe, or the local one speaking its API). Paying
+ * creates a payment in GEL whose idempotency key is derived from the order, so retries never charge
  * twice; the webhook (payments/webhook.ts) turns its success into exactly one on-chain settlement.
  */
-import type Stripe from "stripe";
 
 import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
 import { conflict, forbidden } from "../rest/errors.ts";
 import { findOrder, type OrderRow } from "../orders/service.ts";
+import type { CardIntent } from "./card-processor.ts";
 import { cardError } from "./errors.ts";
 
 export interface CardPaymentView {
@@ -22,11 +22,11 @@ export interface CardPaymentView {
   readonly status: string;
 }
 
-function viewOf(intent: Stripe.PaymentIntent): CardPaymentView {
+function viewOf(intent: CardIntent): CardPaymentView {
   return {
     method: "card",
     payment_intent_id: intent.id,
-    client_secret: intent.client_secret,
+    client_secret: intent.clientSecret,
     amount_tetri: intent.amount,
     currency: "GEL",
     status: intent.status,
@@ -123,19 +123,16 @@ async function payByCard(
 ): Promise<CardPaymentView> {
   const row = await requirePayable(platform, principal, id);
   await choosePaymentMethod(platform, row, "card");
-  const { stripe } = platform.cards;
+  const { cards } = platform;
   try {
-    const intent = await stripe.paymentIntents.create(
-      {
-        amount: Number(row.total_tetri),
-        currency: "gel",
-        automatic_payment_methods: { enabled: true, allow_redirects: "never" },
-        description: `The Hot Pot Spot order ${row.id}`,
-        metadata: { order_id: row.id, chain_order_id: row.chain_order_id, restaurant_id: row.restaurant_id },
-      },
+    const intent = await cards.createIntent({
+      amount: Number(row.total_tetri),
+      currency: "gel",
+      description: `The Hot Pot Spot order ${row.id}`,
+      metadata: { order_id: row.id, chain_order_id: row.chain_order_id, restaurant_id: row.restaurant_id },
       // Same order, same PaymentIntent: a retried request cannot create a second charge.
-      { idempotencyKey: `order-${row.id}-payment-intent` },
-    );
+      idempotencyKey: `order-${row.id}-payment-intent`,
+    });
     await platform.db.pool.query(
       `INSERT INTO card_payment (payment_intent_id, order_id, amount_tetri, status) VALUES ($1, $2, $3, $4)
        ON CONFLICT (payment_intent_id) DO NOTHING`,
@@ -144,7 +141,7 @@ async function payByCard(
     if (paymentMethod === undefined || intent.status === "succeeded" || intent.status === "processing") {
       return viewOf(intent);
     }
-    const confirmed = await stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod });
+    const confirmed = await cards.confirmIntent(intent.id, paymentMethod);
     await platform.db.pool.query(
       `UPDATE card_payment SET status = $2, updated_at = now() WHERE payment_intent_id = $1 AND status <> 'succeeded'`,
       [confirmed.id, confirmed.status],
@@ -173,13 +170,8 @@ export async function refundableByCard(platform: Platform, row: OrderRow): Promi
     [row.id],
   );
   if (rows[0] === undefined) return undefined;
-  const { stripe } = platform.cards;
   try {
-    const intent = await stripe.paymentIntents.retrieve(rows[0].payment_intent_id);
-    const chargeId = typeof intent.latest_charge === "string" ? intent.latest_charge : intent.latest_charge?.id;
-    if (chargeId === undefined) return undefined;
-    const charge = await stripe.charges.retrieve(chargeId);
-    return BigInt(charge.amount - charge.amount_refunded);
+    return await platform.cards.refundable(rows[0].payment_intent_id);
   } catch (error) {
     throw cardError(error);
   }
@@ -198,11 +190,13 @@ export async function refundCard(
   );
   if (rows[0] === undefined) throw conflict(`order ${row.id} has no successful card payment to refund`);
   try {
-    const refund = await platform.cards.stripe.refunds.create(
-      { payment_intent: rows[0].payment_intent_id, amount: Number(amountTetri), metadata: { order_id: row.id } },
-      idempotencyKey === undefined ? {} : { idempotencyKey: `order-${row.id}-refund-${idempotencyKey}` },
-    );
-    return { method: "card", refund_id: refund.id, amount_tetri: refund.amount, status: refund.status ?? "pending" };
+    const refund = await platform.cards.refund({
+      intentId: rows[0].payment_intent_id,
+      amount: Number(amountTetri),
+      metadata: { order_id: row.id },
+      idempotencyKey: idempotencyKey === undefined ? undefined : `order-${row.id}-refund-${idempotencyKey}`,
+    });
+    return { method: "card", refund_id: refund.id, amount_tetri: refund.amount, status: refund.status };
   } catch (error) {
     throw cardError(error);
   }

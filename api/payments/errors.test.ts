@@ -5,9 +5,11 @@ import Stripe from "stripe";
 
 import { ApiError } from "../rest/errors.ts";
 import { cardError } from "./errors.ts";
+import { stripeFailure } from "./providers/stripe.ts";
 
+/** A Stripe SDK error as the adapter reports it, then as the API answers it. */
 function apiErrorOf(error: unknown): ApiError {
-  const mapped = cardError(error);
+  const mapped = cardError(stripeFailure(error));
   assert.ok(mapped instanceof ApiError, `${String(error)} maps to an ApiError`);
   return mapped;
 }
@@ -123,7 +125,7 @@ describe("cardError", () => {
 
   it("passes errors that are not Stripe's through unchanged", () => {
     const plain = new Error("database is down");
-    assert.equal(cardError(plain), plain);
+    assert.equal(cardError(stripeFailure(plain)), plain);
     const api = new ApiError(409, "conflict", "already paid");
     assert.equal(cardError(api), api);
   });

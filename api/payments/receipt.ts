@@ -21,7 +21,11 @@ export interface ReceiptInput {
   readonly items: readonly OrderLine[];
   readonly totalTetri: bigint;
   readonly payment:
-    | { readonly method: "card"; readonly processor: "stripe"; readonly paymentRef: Hex }
+    | {
+        readonly method: "card";
+        /** The card processor's name (CardProcessor.name), e.g. `stripe`. */ readonly processor: string;
+        readonly paymentRef: Hex;
+      }
     | { readonly method: "token"; readonly token: string; readonly amount: string };
   readonly paidAt: Date;
 }

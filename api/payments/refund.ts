@@ -5,11 +5,12 @@
  */
 import { onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
+import { dedupeKey, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { conflict, forbidden, unprocessable } from "../rest/errors.ts";
 import { findOrder } from "../orders/service.ts";
 import { exclusively, refundableByCard, refundCard, type RefundView } from "./card.ts";
-import { tokenOrderPayload } from "./token.ts";
+import { tokenOrderOf } from "./token.ts";
 
 export async function refundOrder(
   platform: Platform,
@@ -55,25 +56,21 @@ async function refund(
       throw unprocessable("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
     }
     const escrow = onlyRow(
-      await platform.db.pool.query<Parameters<typeof tokenOrderPayload>[0]>(
+      await platform.db.pool.query<Parameters<typeof tokenOrderOf>[0]>(
         `SELECT order_id AS chain_order_id, restaurant_id::text, customer, token, price::text, discount::text,
               points_redeemed::text, reclaim_after
          FROM "order" WHERE order_id = $1 AND block_to IS NULL`,
         [row.chain_order_id],
       ),
     );
-    const queued = await platform.db.pool.query(
-      `INSERT INTO outbox (kind, dedupe_key, payload)
-       SELECT 'refund_token', $1, $2
-        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = $3)
-       ON CONFLICT (dedupe_key) DO NOTHING`,
-      [
-        `refund-token:${row.chain_order_id}`,
-        JSON.stringify({ order: tokenOrderPayload(escrow) }),
-        `fulfill:${row.chain_order_id}`,
-      ],
+    // A fulfilment queued first takes the escrow: the refund would only revert.
+    const queued = await enqueue(
+      platform.db.pool,
+      "refund_token",
+      { order: tokenOrderOf(escrow) },
+      { unlessQueued: [dedupeKey("fulfill_token", row.chain_order_id)] },
     );
-    if (queued.rowCount === 0) throw conflict(`order ${id} is already being settled or refunded`);
+    if (!queued) throw conflict(`order ${id} is already being settled or refunded`);
     platform.chain.wake();
     return { method: "token", refund_id: null, amount_tetri: Number(row.total_tetri), status: "pending" };
   }

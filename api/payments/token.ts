@@ -4,11 +4,12 @@
  * sign; the wallet itself sends `placeOrderWithPermit`, escrowing the price. When the mirror shows
  * the escrow, `settleTokenOrders` stores the receipt and queues `fulfill` (payout, rewards).
  */
-import { getAddress, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
-import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES } from "../../lib/typed-data.ts";
+import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES, type TokenOrderMessage } from "../../lib/typed-data.ts";
 import type { Principal } from "../auth/principal.ts";
+import { dedupeKeySql, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { ApiError, forbidden } from "../rest/errors.ts";
 import type { OrderLine } from "../orders/service.ts";
@@ -110,12 +111,12 @@ export async function quoteTokenPayment(
 
 interface EscrowedRow {
   id: string;
-  chain_order_id: string;
+  chain_order_id: Hex;
   restaurant_id: string;
   items: OrderLine[];
   total_tetri: string;
-  customer: string;
-  token: string;
+  customer: Address;
+  token: Address;
   price: string;
   discount: string;
   points_redeemed: string;
@@ -136,8 +137,8 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
        JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL AND o.status = 'escrowed'
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
       WHERE co.payment_method = 'token'
-        AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key IN ('fulfill:' || co.chain_order_id,
-                                                                'refund-token:' || co.chain_order_id))
+        AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key IN (${dedupeKeySql("fulfill_token", "co.chain_order_id")},
+                                                                ${dedupeKeySql("refund_token", "co.chain_order_id")}))
       LIMIT $1`,
     [limit],
   );
@@ -154,14 +155,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
       paidAt: row.placed_at,
     });
     await inTransaction(platform.db.pool, async (client) => {
-      const queued = await client.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('fulfill_token', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-        [
-          `fulfill:${row.chain_order_id}`,
-          JSON.stringify({ order: tokenOrderPayload(row), receiptDigest: receipt.digest }),
-        ],
-      );
-      if (queued.rowCount !== 0) {
+      if (await enqueue(client, "fulfill_token", { order: tokenOrderOf(row), receiptDigest: receipt.digest })) {
         await client.query(
           `UPDATE customer_order SET status = 'paid', paid_at = COALESCE(paid_at, $2), receipt_cid = $3 WHERE id = $1`,
           [row.id, row.placed_at, receipt.cid],
@@ -173,25 +167,25 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
   return rows.length;
 }
 
-/** The TokenOrder as the relayer's outbox payload spells it (from the mirror's copy of the event). */
-export function tokenOrderPayload(row: {
-  chain_order_id: string;
+/** The TokenOrder the customer escrowed, from the mirror's copy of the event. */
+export function tokenOrderOf(row: {
+  chain_order_id: Hex;
   restaurant_id: string;
-  customer: string;
-  token: string;
+  customer: Address;
+  token: Address;
   price: string;
   discount: string;
   points_redeemed: string;
   reclaim_after: Date;
-}): Record<string, string> {
+}): TokenOrderMessage {
   return {
     orderId: row.chain_order_id,
-    restaurantId: row.restaurant_id,
+    restaurantId: BigInt(row.restaurant_id),
     customer: row.customer,
     token: row.token,
-    price: row.price,
-    discount: row.discount,
-    pointsRedeemed: row.points_redeemed,
-    reclaimAfter: String(Math.floor(row.reclaim_after.getTime() / 1000)),
+    price: BigInt(row.price),
+    discount: BigInt(row.discount),
+    pointsRedeemed: BigInt(row.points_redeemed),
+    reclaimAfter: Math.floor(row.reclaim_after.getTime() / 1000),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Stripe webhooks. The signature is checked on the raw body; each event id is handled once (a
+ * The card processor's webhooks (Stripe's, verified and normalised by its adapter). The signature is checked on the raw body; each event id is handled once (a
  * replay finds its id in webhook_event and changes nothing). A successful PaymentIntent, in one
  * transaction: the event recorded, the order paid, its receipt CID kept and a `settle_card` outbox
  * row written (unique per order, so a second event for the same payment adds nothing). Refunds
@@ -8,14 +8,14 @@
  * always finds the settlement before the refund.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
-import type Stripe from "stripe";
-import { keccak256, toHex } from "viem";
+import { keccak256, toHex, type Address, type Hex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
+import { enqueue, queuedSql, type CardPayment, type CardRefund as CardRefundPayload } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { markSignatureRejected } from "../http/metrics.ts";
-import { ApiError, badRequest } from "../rest/errors.ts";
 import type { OrderLine } from "../orders/service.ts";
+import type { CardEvent, CardIntent, CardRefund } from "./card-processor.ts";
 import { cardError } from "./errors.ts";
 import { storeReceipt } from "./receipt.ts";
 
@@ -23,11 +23,11 @@ export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
 interface PaidOrder {
   id: string;
-  chain_order_id: string;
+  chain_order_id: Hex;
   restaurant_id: string;
   items: OrderLine[];
   total_tetri: string;
-  address: string;
+  address: Address;
   name: string | null;
   location: string | null;
   settled: boolean;
@@ -36,17 +36,17 @@ interface PaidOrder {
 interface Plan {
   /** Record the PaymentIntent's status. */
   intent?: { id: string; orderId: string; amount: number; status: string };
-  settle?: { orderId: string; paidAt: Date; receiptCid: string; dedupeKey: string; payload: Record<string, string> };
-  refunds: { dedupeKey: string; payload: Record<string, string> }[];
+  settle?: { orderId: string; paidAt: Date; receiptCid: string; payment: CardPayment };
+  refunds: { refundId: string; refund: CardRefundPayload }[];
 }
 
 export type WebhookOutcome = "processed" | "duplicate";
 
-async function paidOrderFor(platform: Platform, intent: Stripe.PaymentIntent): Promise<PaidOrder | undefined> {
+async function paidOrderFor(platform: Platform, intent: CardIntent): Promise<PaidOrder | undefined> {
   const { rows } = await platform.db.pool.query<PaidOrder>(
     `SELECT co.id, co.chain_order_id, co.restaurant_id::text, co.items, co.total_tetri::text, u.address,
             r.name, r.location,
-            EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'settle:' || co.chain_order_id) AS settled
+            ${queuedSql("settle_card", "co.chain_order_id")} AS settled
        FROM customer_order co
        JOIN app_user u ON u.id = co.customer_id
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
@@ -57,7 +57,7 @@ async function paidOrderFor(platform: Platform, intent: Stripe.PaymentIntent): P
   return rows[0];
 }
 
-async function planSettlement(platform: Platform, intent: Stripe.PaymentIntent, at: Date, plan: Plan): Promise<void> {
+async function planSettlement(platform: Platform, intent: CardIntent, at: Date, plan: Plan): Promise<void> {
   const order = await paidOrderFor(platform, intent);
   if (order === undefined) {
     platform.logger.warn({ paymentIntent: intent.id }, "webhook for a PaymentIntent of no known order; ignored");
@@ -65,10 +65,10 @@ async function planSettlement(platform: Platform, intent: Stripe.PaymentIntent, 
   }
   plan.intent = { id: intent.id, orderId: order.id, amount: intent.amount, status: intent.status };
   if (intent.status !== "succeeded" || order.settled) return;
-  if (intent.currency !== "gel" || BigInt(intent.amount_received) !== BigInt(order.total_tetri)) {
+  if (intent.currency !== "gel" || BigInt(intent.amountReceived) !== BigInt(order.total_tetri)) {
     // Never settle a different amount than the order's: an operator must look at this payment.
     platform.logger.error(
-      { paymentIntent: intent.id, order: order.id, currency: intent.currency, received: intent.amount_received },
+      { paymentIntent: intent.id, order: order.id, currency: intent.currency, received: intent.amountReceived },
       "card payment does not match its order; not settled",
     );
     plan.intent = { ...plan.intent, status: "amount_mismatch" };
@@ -83,31 +83,30 @@ async function planSettlement(platform: Platform, intent: Stripe.PaymentIntent, 
     customer: order.address,
     items: order.items,
     totalTetri: BigInt(order.total_tetri),
-    payment: { method: "card", processor: "stripe", paymentRef },
+    payment: { method: "card", processor: platform.cards.name, paymentRef },
     paidAt: at,
   });
   plan.settle = {
     orderId: order.id,
     paidAt: at,
     receiptCid: receipt.cid,
-    dedupeKey: `settle:${order.chain_order_id}`,
-    payload: {
+    payment: {
       orderId: order.chain_order_id,
-      restaurantId: order.restaurant_id,
+      restaurantId: BigInt(order.restaurant_id),
       customer: order.address,
-      amount: order.total_tetri,
+      amount: BigInt(order.total_tetri),
       paymentRef,
       receiptDigest: receipt.digest,
     },
   };
 }
 
-async function planRefunds(platform: Platform, refunds: readonly Stripe.Refund[], at: Date, plan: Plan): Promise<void> {
+async function planRefunds(platform: Platform, refunds: readonly CardRefund[], at: Date, plan: Plan): Promise<void> {
   for (const refund of refunds) {
-    if (refund.status !== "succeeded" || typeof refund.payment_intent !== "string") continue;
-    const intentId = refund.payment_intent;
-    const { rows } = await platform.db.pool.query<{ chain_order_id: string; paid: boolean }>(
-      `SELECT co.chain_order_id, EXISTS (SELECT 1 FROM outbox WHERE dedupe_key = 'settle:' || co.chain_order_id) AS paid
+    if (refund.status !== "succeeded" || refund.intentId === undefined) continue;
+    const intentId = refund.intentId;
+    const { rows } = await platform.db.pool.query<{ chain_order_id: Hex; paid: boolean }>(
+      `SELECT co.chain_order_id, ${queuedSql("settle_card", "co.chain_order_id")} AS paid
          FROM card_payment cp JOIN customer_order co ON co.id = cp.order_id WHERE cp.payment_intent_id = $1`,
       [intentId],
     );
@@ -115,50 +114,33 @@ async function planRefunds(platform: Platform, refunds: readonly Stripe.Refund[]
     if (order === undefined) continue;
     if (!order.paid && plan.settle === undefined) {
       // The refund overtook the payment's success event: settle from the processor's own record first.
-      const intent = await platform.cards.stripe.paymentIntents.retrieve(intentId).catch((error: unknown) => {
+      const intent = await platform.cards.retrieveIntent(intentId).catch((error: unknown) => {
         throw cardError(error);
       });
       await planSettlement(platform, intent, at, plan);
     }
     plan.refunds.push({
-      dedupeKey: `refund:${refund.id}`,
-      payload: { orderId: order.chain_order_id, amount: String(refund.amount), refundRef: keccak256(toHex(refund.id)) },
+      refundId: refund.id,
+      refund: { orderId: order.chain_order_id, amount: BigInt(refund.amount), refundRef: keccak256(toHex(refund.id)) },
     });
   }
 }
 
-async function planFor(platform: Platform, event: Stripe.Event): Promise<Plan> {
+async function planFor(platform: Platform, event: CardEvent): Promise<Plan> {
   const plan: Plan = { refunds: [] };
-  const at = new Date(event.created * 1000);
-  switch (event.type) {
-    case "payment_intent.succeeded":
-    case "payment_intent.payment_failed":
-    case "payment_intent.canceled":
-    case "payment_intent.processing":
-    case "payment_intent.requires_action":
-      await planSettlement(platform, event.data.object, at, plan);
-      break;
-    case "charge.refunded":
-      await planRefunds(platform, event.data.object.refunds?.data ?? [], at, plan);
-      break;
-    case "refund.created":
-    case "refund.updated":
-      await planRefunds(platform, [event.data.object], at, plan);
-      break;
-    default:
-      break;
-  }
+  if (event.kind === "intent") await planSettlement(platform, event.intent, event.createdAt, plan);
+  else if (event.kind === "refunds") await planRefunds(platform, event.refunds, event.createdAt, plan);
   return plan;
 }
 
-export async function handleStripeEvent(platform: Platform, event: Stripe.Event): Promise<WebhookOutcome> {
+export async function handleCardEvent(platform: Platform, event: CardEvent): Promise<WebhookOutcome> {
   const seen = await platform.db.pool.query(`SELECT 1 FROM webhook_event WHERE id = $1`, [event.id]);
   if (seen.rowCount !== 0) return "duplicate";
   const plan = await planFor(platform, event);
   const outcome = await inTransaction(platform.db.pool, async (client): Promise<WebhookOutcome> => {
     const recorded = await client.query(
-      `INSERT INTO webhook_event (id, source, type) VALUES ($1, 'stripe', $2) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type],
+      `INSERT INTO webhook_event (id, source, type) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      [event.id, platform.cards.name, event.type],
     );
     // Another delivery of this event committed while this one was planning.
     if (recorded.rowCount === 0) return "duplicate";
@@ -173,12 +155,8 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
       );
     }
     if (plan.settle !== undefined) {
-      const { orderId, paidAt, receiptCid, dedupeKey, payload } = plan.settle;
-      const queued = await client.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('settle_card', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-        [dedupeKey, JSON.stringify(payload)],
-      );
-      if (queued.rowCount !== 0) {
+      const { orderId, paidAt, receiptCid, payment } = plan.settle;
+      if (await enqueue(client, "settle_card", payment)) {
         await client.query(
           `UPDATE customer_order SET status = 'paid', paid_at = COALESCE(paid_at, $2), payment_method = 'card',
                   receipt_cid = $3
@@ -187,13 +165,7 @@ export async function handleStripeEvent(platform: Platform, event: Stripe.Event)
         );
       }
     }
-    for (const refund of plan.refunds) {
-      await client.query(
-        `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('record_card_refund', $1, $2)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-        [refund.dedupeKey, JSON.stringify(refund.payload)],
-      );
-    }
+    for (const { refundId, refund } of plan.refunds) await enqueue(client, "record_card_refund", refund, { refundId });
     return "processed";
   });
   if (outcome === "duplicate") return outcome;
@@ -207,20 +179,14 @@ export function stripeWebhook(platform: Platform): RequestHandler[] {
     express.raw({ type: () => true, limit: "1mb" }),
     async (request: Request, response: Response, next: NextFunction): Promise<void> => {
       try {
-        const signature = request.header("stripe-signature");
-        if (signature === undefined) throw badRequest("missing Stripe-Signature header");
-        let event: Stripe.Event;
+        let event: CardEvent;
         try {
-          event = platform.cards.stripe.webhooks.constructEvent(
-            request.body as Buffer,
-            signature,
-            platform.cards.webhookSecret,
-          );
+          event = platform.cards.verifyWebhook(request.body as Buffer, (name) => request.header(name));
         } catch (error) {
           markSignatureRejected(response, "stripe");
-          throw new ApiError(400, "invalid_signature", `webhook signature check failed: ${(error as Error).message}`);
+          throw cardError(error);
         }
-        const outcome = await handleStripeEvent(platform, event);
+        const outcome = await handleCardEvent(platform, event);
         response.json({ received: true, duplicate: outcome === "duplicate" });
       } catch (error) {
         next(error);

@@ -1,22 +1,26 @@
 /**
- * The outbox kinds the relayer executes: one entry per kind, in one table. Adding a kind (e.g.
- * `kyc_attest`) means adding an entry here: which signer role sends it, which contract and
- * function it calls, how its payload is parsed, and which reverts mean "already done" or "not yet".
+ * The outbox kinds the relayer executes: one entry per kind, in one table. Adding a kind means
+ * declaring its payload in api/outbox/payloads.ts (the type, its JSON and its parser, shared with
+ * the API's `enqueue`) and an entry here: which signer role sends it, which contract and function
+ * it calls, and which reverts mean "already done" or "not yet".
  */
-import {
-  getAddress,
-  parseEventLogs,
-  type Abi,
-  type Address,
-  type Hex,
-  type PublicClient,
-  type TransactionReceipt,
-} from "viem";
+import { parseEventLogs, type Abi, type Address, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 
-import { HotPotError, classifyDatabaseError } from "../../lib/errors.ts";
+import { classifyDatabaseError } from "../../lib/errors.ts";
 import type { Database } from "../../lib/db/client.ts";
 import type { Logger } from "../../lib/logger.ts";
-import type { TokenOrderMessage } from "../../lib/typed-data.ts";
+import {
+  PAYLOAD_CODECS,
+  type CardPayment,
+  type CardRefund,
+  type FranchiseRegistration,
+  type KycAttestation,
+  type KycRevocation,
+  type OutboxKindName,
+  type OutboxPayloads,
+  type TokenOrderFulfilment,
+  type TokenOrderRefund,
+} from "../outbox/payloads.ts";
 
 import { classifyRpcError, type Revert } from "./errors.ts";
 
@@ -42,7 +46,7 @@ export interface OutboxKind<P> {
   readonly contract: TargetContract;
   /** Whether many entries go into one call (`call` receives up to `maxBatch` entries), or one per transaction. */
   readonly batch: boolean;
-  /** Validates the JSON payload; throws a HotPotError (the row fails) when it is malformed. */
+  /** Validates the JSON payload (the kind's codec); throws a HotPotError (the row fails) when it is malformed. */
   parse(payload: unknown): P;
   call(entries: readonly P[]): { functionName: string; args: readonly unknown[] };
   /** Checked before sending; false leaves the row pending until later (not counted as an attempt). */
@@ -56,94 +60,11 @@ export interface OutboxKind<P> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Payload fields
-// ---------------------------------------------------------------------------------------------
-
-function field(payload: unknown, name: string): unknown {
-  if (typeof payload !== "object" || payload === null) throw new HotPotError("payload is not an object");
-  const value = (payload as Record<string, unknown>)[name];
-  if (value === undefined || value === null) throw new HotPotError(`payload.${name} is missing`);
-  return value;
-}
-
-function bytes32(payload: unknown, name: string): Hex {
-  const value = field(payload, name);
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) {
-    throw new HotPotError(`payload.${name} must be 0x and 64 hex digits`);
-  }
-  return value.toLowerCase() as Hex;
-}
-
-function address(payload: unknown, name: string): Address {
-  const value = field(payload, name);
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
-    throw new HotPotError(`payload.${name} must be an address`);
-  }
-  return getAddress(value);
-}
-
-function uint(payload: unknown, name: string, bits: number): bigint {
-  const value = field(payload, name);
-  const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof text !== "string" || !/^\d{1,78}$/.test(text)) {
-    throw new HotPotError(`payload.${name} must be a decimal string`);
-  }
-  const parsed = BigInt(text);
-  if (parsed >= 1n << BigInt(bits)) throw new HotPotError(`payload.${name} does not fit uint${bits}`);
-  return parsed;
-}
-
-function text(payload: unknown, name: string): string {
-  const value = field(payload, name);
-  if (typeof value !== "string") throw new HotPotError(`payload.${name} must be a string`);
-  return value;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Kinds
 // ---------------------------------------------------------------------------------------------
 
 /** IOrderSettlement.OrderStatus by number. */
 export const ORDER_STATUS = ["None", "Escrowed", "Fulfilled", "Refunded", "Reclaimed", "CardSettled", "CardRefunded"];
-
-interface CardPayment {
-  orderId: Hex;
-  restaurantId: bigint;
-  customer: Address;
-  amount: bigint;
-  paymentRef: Hex;
-  receiptDigest: Hex;
-}
-
-interface CardRefund {
-  orderId: Hex;
-  amount: bigint;
-  refundRef: Hex;
-}
-
-/** IOrderSettlement.TokenOrder, as quotes sign it. */
-export type TokenOrderEntry = TokenOrderMessage;
-
-interface FranchiseRegistration {
-  restaurantId: bigint;
-  owner: Address;
-  feeBps: number;
-  metadataURI: string;
-}
-
-function tokenOrder(payload: unknown): TokenOrderEntry {
-  const order = field(payload, "order");
-  return {
-    orderId: bytes32(order, "orderId"),
-    restaurantId: uint(order, "restaurantId", 256),
-    customer: address(order, "customer"),
-    token: address(order, "token"),
-    price: uint(order, "price", 96),
-    discount: uint(order, "discount", 96),
-    pointsRedeemed: uint(order, "pointsRedeemed", 256),
-    reclaimAfter: Number(uint(order, "reclaimAfter", 48)),
-  };
-}
 
 /** Whether the revert is OrderSettlementInvalidStatus with the order in `status`. */
 function invalidStatus(revert: Revert, status: string): boolean {
@@ -164,14 +85,7 @@ const settleCard: OutboxKind<CardPayment> = {
   role: "settler",
   contract: "OrderSettlement",
   batch: true,
-  parse: (payload) => ({
-    orderId: bytes32(payload, "orderId"),
-    restaurantId: uint(payload, "restaurantId", 256),
-    customer: address(payload, "customer"),
-    amount: uint(payload, "amount", 64),
-    paymentRef: bytes32(payload, "paymentRef"),
-    receiptDigest: bytes32(payload, "receiptDigest"),
-  }),
+  parse: PAYLOAD_CODECS.settle_card.decode,
   // Sorted by restaurant: the contract looks each restaurant up once per run of equal ids.
   call: (entries) => ({
     functionName: "settleCardPayments",
@@ -222,11 +136,7 @@ const recordCardRefund: OutboxKind<CardRefund> = {
   role: "settler",
   contract: "OrderSettlement",
   batch: false,
-  parse: (payload) => ({
-    orderId: bytes32(payload, "orderId"),
-    amount: uint(payload, "amount", 64),
-    refundRef: bytes32(payload, "refundRef"),
-  }),
+  parse: PAYLOAD_CODECS.record_card_refund.decode,
   call: ([entry]) => ({
     functionName: "recordCardRefund",
     args: [entry?.orderId, entry?.amount, entry?.refundRef],
@@ -246,20 +156,20 @@ const recordCardRefund: OutboxKind<CardRefund> = {
   notYet: (revert) => invalidStatus(revert, "None"),
 };
 
-const fulfillToken: OutboxKind<{ order: TokenOrderEntry; receiptDigest: Hex }> = {
+const fulfillToken: OutboxKind<TokenOrderFulfilment> = {
   role: "settler",
   contract: "OrderSettlement",
   batch: false,
-  parse: (payload) => ({ order: tokenOrder(payload), receiptDigest: bytes32(payload, "receiptDigest") }),
+  parse: PAYLOAD_CODECS.fulfill_token.decode,
   call: ([entry]) => ({ functionName: "fulfill", args: [entry?.order, entry?.receiptDigest] }),
   alreadyDone: (revert) => (invalidStatus(revert, "Fulfilled") ? "order already fulfilled on chain" : undefined),
 };
 
-const refundToken: OutboxKind<{ order: TokenOrderEntry }> = {
+const refundToken: OutboxKind<TokenOrderRefund> = {
   role: "settler",
   contract: "OrderSettlement",
   batch: false,
-  parse: (payload) => ({ order: tokenOrder(payload) }),
+  parse: PAYLOAD_CODECS.refund_token.decode,
   call: ([entry]) => ({ functionName: "refund", args: [entry?.order] }),
   alreadyDone: (revert) => (invalidStatus(revert, "Refunded") ? "order already refunded on chain" : undefined),
 };
@@ -268,12 +178,7 @@ const registerFranchise: OutboxKind<FranchiseRegistration> = {
   role: "franchiseAdmin",
   contract: "FranchiseNFT",
   batch: false,
-  parse: (payload) => ({
-    restaurantId: uint(payload, "restaurantId", 256),
-    owner: address(payload, "owner"),
-    feeBps: Number(uint(payload, "feeBps", 16)),
-    metadataURI: text(payload, "metadataURI"),
-  }),
+  parse: PAYLOAD_CODECS.register_franchise.decode,
   call: ([entry]) => ({
     functionName: "register",
     args: [entry?.owner, entry?.restaurantId, entry?.feeBps, entry?.metadataURI],
@@ -283,24 +188,12 @@ const registerFranchise: OutboxKind<FranchiseRegistration> = {
     revert.name === "ERC721InvalidSender" ? "restaurant id already registered on chain" : undefined,
 };
 
-interface Attestation {
-  account: Address;
-  level: number;
-  expiresAt: bigint;
-  evidenceHash: Hex;
-}
-
 /** An approved KYC case: attest(account, level, expiresAt, evidenceHash). Re-attesting replaces. */
-const kycAttest: OutboxKind<Attestation> = {
+const kycAttest: OutboxKind<KycAttestation> = {
   role: "kycOfficer",
   contract: "KycRegistry",
   batch: false,
-  parse: (payload) => ({
-    account: address(payload, "account"),
-    level: Number(uint(payload, "level", 8)),
-    expiresAt: uint(payload, "expiresAt", 64),
-    evidenceHash: bytes32(payload, "evidenceHash"),
-  }),
+  parse: PAYLOAD_CODECS.kyc_attest.decode,
   call: ([entry]) => ({
     functionName: "attest",
     args: [entry?.account, entry?.level, entry?.expiresAt, entry?.evidenceHash],
@@ -308,30 +201,31 @@ const kycAttest: OutboxKind<Attestation> = {
 };
 
 /** A revoked KYC case: revoke(account, reasonHash). Revoking what is not attested is already done. */
-const kycRevoke: OutboxKind<{ account: Address; reasonHash: Hex }> = {
+const kycRevoke: OutboxKind<KycRevocation> = {
   role: "kycOfficer",
   contract: "KycRegistry",
   batch: false,
-  parse: (payload) => ({ account: address(payload, "account"), reasonHash: bytes32(payload, "reasonHash") }),
+  parse: PAYLOAD_CODECS.kyc_revoke.decode,
   call: ([entry]) => ({ functionName: "revoke", args: [entry?.account, entry?.reasonHash] }),
   alreadyDone: (revert) => (revert.name === "KycRegistryNotAttested" ? "nothing attested to revoke" : undefined),
 };
 
-function erase<P>(kind: OutboxKind<P>): OutboxKind<unknown> {
-  // Method parameters are bivariant: a kind of any payload type is a kind of unknown.
-  return kind;
-}
-
 /** Every kind the relayer executes, in the order a drain visits them (settlements before their refunds). */
-export const OUTBOX_KINDS: ReadonlyMap<string, OutboxKind<unknown>> = new Map([
-  ["settle_card", erase(settleCard)],
-  ["record_card_refund", erase(recordCardRefund)],
-  ["fulfill_token", erase(fulfillToken)],
-  ["refund_token", erase(refundToken)],
-  ["kyc_attest", erase(kycAttest)],
-  ["kyc_revoke", erase(kycRevoke)],
-  ["register_franchise", erase(registerFranchise)],
-]);
+const KINDS: { readonly [K in OutboxKindName]: OutboxKind<OutboxPayloads[K]> } = {
+  settle_card: settleCard,
+  record_card_refund: recordCardRefund,
+  fulfill_token: fulfillToken,
+  refund_token: refundToken,
+  kyc_attest: kycAttest,
+  kyc_revoke: kycRevoke,
+  register_franchise: registerFranchise,
+};
+
+/** The kinds by name (rows carry the name as text), in the order a drain visits them. */
+export const OUTBOX_KINDS: ReadonlyMap<string, OutboxKind<unknown>> = new Map(
+  // Method parameters are bivariant: a kind of any payload type is a kind of unknown.
+  Object.entries(KINDS as Record<string, OutboxKind<unknown>>),
+);
 
 /**
  * Reverts that may pass without any change to the entry (the contract is paused, the signer's

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Script } from "node:vm";
 
-import { describedDocument } from "../../scripts/openapi.ts";
+import { describedDocument } from "../routes.ts";
 import type { OpenApiDocument } from "./openapi.ts";
 import {
   exampleOf,

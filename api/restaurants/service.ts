@@ -3,11 +3,12 @@
  * chain (owner, fee, active) read from the mirror. Registering writes the profile, stores the
  * NFT's metadata on IPFS and queues the on-chain registration, in one transaction.
  */
-import { getAddress } from "viem";
+import { getAddress, type Address } from "viem";
 
 import { inTransaction, onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import { hasRole } from "../auth/principal.ts";
+import { enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
 import { conflict, forbidden, notFound } from "../rest/errors.ts";
 
@@ -147,10 +148,16 @@ function insertRestaurant(
       `INSERT INTO restaurant (id, name, location, metadata_cid, created_by) VALUES ($1, $2, $3, $4, $5)`,
       [allocated, input.name, input.location, cid, userId],
     );
-    await client.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('register_franchise', $1, $2)`, [
-      `franchise:${allocated}`,
-      JSON.stringify({ restaurantId: allocated, owner, feeBps: input.feeBps, metadataURI: `ipfs://${cid}` }),
-    ]);
+    const registration = {
+      restaurantId: BigInt(allocated),
+      owner: owner as Address,
+      feeBps: input.feeBps,
+      metadataURI: `ipfs://${cid}`,
+    };
+    // The id was allocated above every restaurant and franchise: a row for it already there is a bug.
+    if (!(await enqueue(client, "register_franchise", registration))) {
+      throw new Error(`an outbox row registering restaurant ${allocated} exists already`);
+    }
     return allocated;
   });
 }

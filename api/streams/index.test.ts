@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { streamingConfig } from "./index.ts";
+import { streamingSettings as streamingConfig } from "../../lib/config.ts";
 
 describe("streaming configuration", () => {
   it("defaults to the local media server on 1935/8000 with a 60 s heartbeat timeout", () => {

@@ -22,13 +22,13 @@ import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 
+import type { StreamingSettings } from "../../lib/config.ts";
 import type { Database } from "../../lib/db/client.ts";
-import { ConfigError } from "../../lib/errors.ts";
-import { createLocalProvider } from "../../lib/streams/local.ts";
-import type { MediaServer } from "../../lib/streams/media-server.ts";
-import { STREAM_PROVIDERS, type StreamProvider, type StreamProviderName } from "../../lib/streams/provider.ts";
-import { createTwitchProvider } from "../../lib/streams/twitch.ts";
-import { createYouTubeProvider } from "../../lib/streams/youtube.ts";
+import { createLocalProvider } from "./providers/local.ts";
+import type { MediaServer } from "./media-server.ts";
+import type { StreamProvider, StreamProviderName } from "./provider.ts";
+import { createTwitchProvider } from "./providers/twitch.ts";
+import { createYouTubeProvider } from "./providers/youtube.ts";
 import type { AccessChecks } from "../platform.ts";
 import type { Route } from "../rest/route.ts";
 import { startLocalStreaming } from "./local.ts";
@@ -40,76 +40,8 @@ import { twitchWebhook } from "./twitch-webhook.ts";
 
 export { TWITCH_WEBHOOK_PATH } from "./twitch-webhook.ts";
 
-export interface StreamingConfig {
-  readonly defaultProvider: StreamProviderName;
-  readonly mediaServer: boolean;
-  readonly rtmpPort: number;
-  readonly httpPort: number;
-  readonly bind: string;
-  readonly publicRtmpUrl: string;
-  readonly publicPlaybackUrl: string;
-  readonly heartbeatTimeoutMs: number;
-  readonly twitch?: { clientId: string; clientSecret: string; eventSubSecret: string; callbackUrl: string };
-  readonly youtube?: { clientId: string; clientSecret: string; refreshToken: string };
-}
-
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
-  if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new ConfigError(`${name} must be a TCP port`);
-  return value;
-}
-
-export function streamingConfig(env: NodeJS.ProcessEnv = process.env): StreamingConfig {
-  const defaultProvider = (env.STREAM_PROVIDER || "local") as StreamProviderName;
-  if (!STREAM_PROVIDERS.includes(defaultProvider)) {
-    throw new ConfigError(`STREAM_PROVIDER must be one of ${STREAM_PROVIDERS.join(", ")}`);
-  }
-  const rtmpPort = port(env, "STREAM_RTMP_PORT", 1935);
-  const httpPort = port(env, "STREAM_HTTP_PORT", 8000);
-  const timeout = Number(env.STREAM_HEARTBEAT_TIMEOUT_MS || 60_000);
-  if (!Number.isInteger(timeout) || timeout < 1000) throw new ConfigError("STREAM_HEARTBEAT_TIMEOUT_MS must be ≥ 1000");
-  const twitchVars = ["TWITCH_CLIENT_ID", "TWITCH_CLIENT_SECRET", "TWITCH_EVENTSUB_SECRET", "TWITCH_EVENTSUB_CALLBACK"];
-  const youtubeVars = ["YOUTUBE_CLIENT_ID", "YOUTUBE_CLIENT_SECRET", "YOUTUBE_REFRESH_TOKEN"];
-  const all = (names: string[]): boolean => names.every((name) => (env[name] ?? "") !== "");
-  const some = (names: string[]): boolean => names.some((name) => (env[name] ?? "") !== "");
-  if (some(twitchVars) && !all(twitchVars)) throw new ConfigError(`Twitch needs all of ${twitchVars.join(", ")}`);
-  if (some(youtubeVars) && !all(youtubeVars)) throw new ConfigError(`YouTube needs all of ${youtubeVars.join(", ")}`);
-  const secret = env.TWITCH_EVENTSUB_SECRET ?? "";
-  if (secret !== "" && (secret.length < 10 || secret.length > 100)) {
-    throw new ConfigError("TWITCH_EVENTSUB_SECRET must be 10 to 100 characters");
-  }
-  const config: StreamingConfig = {
-    defaultProvider,
-    mediaServer: env.STREAM_MEDIA_SERVER !== "off",
-    rtmpPort,
-    httpPort,
-    bind: env.STREAM_BIND || "0.0.0.0",
-    publicRtmpUrl: env.STREAM_PUBLIC_RTMP_URL || `rtmp://127.0.0.1:${rtmpPort}`,
-    publicPlaybackUrl: env.STREAM_PUBLIC_PLAYBACK_URL || `http://127.0.0.1:${httpPort}`,
-    heartbeatTimeoutMs: timeout,
-    twitch: all(twitchVars)
-      ? {
-          clientId: env.TWITCH_CLIENT_ID ?? "",
-          clientSecret: env.TWITCH_CLIENT_SECRET ?? "",
-          eventSubSecret: secret,
-          callbackUrl: env.TWITCH_EVENTSUB_CALLBACK ?? "",
-        }
-      : undefined,
-    youtube: all(youtubeVars)
-      ? {
-          clientId: env.YOUTUBE_CLIENT_ID ?? "",
-          clientSecret: env.YOUTUBE_CLIENT_SECRET ?? "",
-          refreshToken: env.YOUTUBE_REFRESH_TOKEN ?? "",
-        }
-      : undefined,
-  };
-  if (defaultProvider !== "local" && config[defaultProvider] === undefined) {
-    throw new ConfigError(`STREAM_PROVIDER=${defaultProvider} but its credentials are not set`);
-  }
-  return config;
-}
+/** The streaming settings lib/config.ts reads (STREAM_*, TWITCH_*, YOUTUBE_*). */
+export type StreamingConfig = StreamingSettings;
 
 export interface Streaming {
   readonly service: StreamService;

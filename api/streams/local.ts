@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 
-import { startMediaServer, type MediaServer } from "../../lib/streams/media-server.ts";
+import { startMediaServer, type MediaServer } from "./media-server.ts";
 import type { StreamService } from "./service.ts";
 
 export interface LocalStreamingOptions {

@@ -1,7 +1,7 @@
 /** REST: kitchen live streams (`/api/v1/restaurants/{id}/stream…`, `/api/v1/streams…`). */
 import * as z from "zod";
 
-import { STREAM_PROVIDERS } from "../../lib/streams/provider.ts";
+import { STREAM_PROVIDERS } from "./provider.ts";
 import { notFound } from "../rest/errors.ts";
 import { defineRoute, type Route } from "../rest/route.ts";
 import { RestaurantId, RestaurantIdText, Timestamp } from "../rest/schemas.ts";

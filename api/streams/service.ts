@@ -18,8 +18,8 @@ import type pg from "pg";
 import type { Logger } from "pino";
 
 import { inTransaction, type Database } from "../../lib/db/client.ts";
-import { keyMatches } from "../../lib/streams/keys.ts";
-import { StreamProviderInputError, type StreamProvider, type StreamProviderName } from "../../lib/streams/provider.ts";
+import { keyMatches } from "./keys.ts";
+import { StreamProviderInputError, type StreamProvider, type StreamProviderName } from "./provider.ts";
 import type { Principal } from "../auth/principal.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../rest/errors.ts";
 

@@ -10,7 +10,7 @@ import express, { type Request, type RequestHandler, type Response } from "expre
 import type { Logger } from "pino";
 
 import type { Database } from "../../lib/db/client.ts";
-import { verifyEventSubMessage } from "../../lib/streams/twitch.ts";
+import { verifyEventSubMessage } from "./providers/twitch.ts";
 import { markSignatureRejected } from "../http/metrics.ts";
 import type { StreamService } from "./service.ts";
 

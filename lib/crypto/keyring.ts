@@ -65,7 +65,7 @@ export function createKeyring(keys: MasterKeySet): Keyring {
 }
 
 /** The keyring ENCRYPTION_KEY / ENCRYPTION_PREVIOUS_KEYS describe; a ConfigError when unset. */
-export function keyringFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): Keyring {
+export function keyringFromEnv(env: Readonly<Record<string, string | undefined>>): Keyring {
   const keys = masterKeysFromEnv(env);
   if (keys === undefined) {
     throw new ConfigError(

@@ -79,7 +79,7 @@ function optional(env: Env, name: string): string | undefined {
  * decides: a local default, or a ConfigError in production). ENCRYPTION_PREVIOUS_KEYS without
  * ENCRYPTION_KEY is an error.
  */
-export function masterKeysFromEnv(env: Env = process.env): MasterKeySet | undefined {
+export function masterKeysFromEnv(env: Env): MasterKeySet | undefined {
   const currentRaw = optional(env, "ENCRYPTION_KEY");
   const previousRaw = optional(env, "ENCRYPTION_PREVIOUS_KEYS");
   if (currentRaw === undefined) {
@@ -108,7 +108,7 @@ export function masterKeysFromEnv(env: Env = process.env): MasterKeySet | undefi
 }
 
 /** BLIND_INDEX_KEY, or undefined when unset. */
-export function blindIndexKeyFromEnv(env: Env = process.env): Buffer | undefined {
+export function blindIndexKeyFromEnv(env: Env): Buffer | undefined {
   const raw = optional(env, "BLIND_INDEX_KEY");
   return raw === undefined ? undefined : parseKeyBytes(raw, "BLIND_INDEX_KEY");
 }

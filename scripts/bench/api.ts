@@ -50,8 +50,8 @@ import { createPublicClient, createWalletClient, http, type Hex, type LocalAccou
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 import { PROJECT_ROOT } from "../../lib/config.ts";
-import { readLocalDeployment } from "../../lib/devchain/deploy-local.ts";
-import { loadLocalContracts } from "../../lib/simulation/contracts.ts";
+import { readLocalDeployment } from "../../local/devchain/deploy-local.ts";
+import { loadLocalContracts } from "../../local/simulation/contracts.ts";
 import { ACCOUNT, FRANCHISEE_KYC_LEVEL, fmt, id32, table } from "./common.ts";
 import { runCapacity, type CapacityResult } from "./load/capacity.ts";
 import { createHttpClient, HttpStatusError, type HttpClient } from "./load/http-client.ts";

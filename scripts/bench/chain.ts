@@ -49,7 +49,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 
 import LocalHotPotSpot from "../../deploy/modules/LocalHotPotSpot.ts";
-import { PROJECT_ROOT, startHardhatNode, type HardhatNode } from "../../lib/devchain/hardhat-node.ts";
+import { PROJECT_ROOT, startHardhatNode, type HardhatNode } from "../../local/devchain/hardhat-node.ts";
 import {
   ACCOUNT,
   at,

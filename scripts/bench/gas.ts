@@ -14,7 +14,7 @@ import { network } from "hardhat";
 import { parseEventLogs, type Address, type Hex, type TransactionReceipt } from "viem";
 
 import LocalHotPotSpot from "../../deploy/modules/LocalHotPotSpot.ts";
-import { signPermit, signQuote, type TokenOrderMessage } from "../../lib/typed-data.ts";
+import { signPermit, signQuote, type CardPayment, type TokenOrderMessage } from "../../lib/typed-data.ts";
 import { gasBreakdown } from "./gas-breakdown.ts";
 import {
   ACCOUNT,
@@ -40,15 +40,6 @@ const TARGETS = {
 } as const;
 
 type TokenOrder = TokenOrderMessage;
-
-interface CardPayment {
-  orderId: Hex;
-  restaurantId: bigint;
-  customer: Address;
-  amount: bigint;
-  paymentRef: Hex;
-  receiptDigest: Hex;
-}
 
 async function main(): Promise<void> {
   const connection = await network.create();

@@ -50,12 +50,12 @@ import { readDeployment, type Deployment } from "../../lib/chain/deployment.ts";
 import { loadConfig, PROJECT_ROOT } from "../../lib/config.ts";
 import type { Database } from "../../lib/db/client.ts";
 import { openDatabase } from "../../lib/db/open.ts";
-import { deployLocal } from "../../lib/devchain/deploy-local.ts";
-import { startHardhatNode } from "../../lib/devchain/hardhat-node.ts";
+import { deployLocal } from "../../local/devchain/deploy-local.ts";
+import { startHardhatNode } from "../../local/devchain/hardhat-node.ts";
 import { createLogger } from "../../lib/logger.ts";
-import { loadLocalContracts, type LocalContracts } from "../../lib/simulation/contracts.ts";
+import { loadLocalContracts, type LocalContracts } from "../../local/simulation/contracts.ts";
 import { ACCOUNT, at, cardAmountOf, fmt, id32, paymentRefOf, receiptDigestOf, table } from "./common.ts";
-import { freePort } from "../../lib/devchain/free-port.ts";
+import { freePort } from "../../local/devchain/free-port.ts";
 
 function intFrom(name: string, raw: string | undefined, fallback: number, min = 1): number {
   const value = raw === undefined || raw === "" ? fallback : Number(raw);

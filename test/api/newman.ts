@@ -16,7 +16,7 @@ import { keccak256, toHex } from "viem";
 import type { OpenApiDocument } from "../../api/rest/openapi.ts";
 import { postmanCollection, WORKFLOW_FOLDER, type PostmanCollection } from "../../api/rest/postman.ts";
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
-import { describedDocument } from "../../scripts/openapi.ts";
+import { describedDocument } from "../../api/routes.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
 import { eventually, localAccount, startWriteStack, type WriteStack } from "../helpers/write-stack.ts";
 

@@ -12,13 +12,8 @@ import { parse } from "yaml";
 
 import { exampleOf, operationsOf, requestSchemaOf, resolvePointer, type JsonSchema } from "../../api/rest/postman.ts";
 import type { Route } from "../../api/rest/route.ts";
-import {
-  describedDocument,
-  describedRoutes,
-  OPENAPI_FILE,
-  readOpenApiFile,
-  renderOpenApiFile,
-} from "../../scripts/openapi.ts";
+import { OPENAPI_FILE, readOpenApiFile, renderOpenApiFile } from "../../api/rest/openapi-file.ts";
+import { describedDocument, describedRoutes } from "../../api/routes.ts";
 
 const document = describedDocument();
 const operations = operationsOf(document);

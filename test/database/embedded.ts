@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded.ts";
 import { migrate, readMigrations } from "../../lib/db/migrate.ts";
 import { openDatabase } from "../../lib/db/open.ts";
-import { freePort } from "../../lib/devchain/free-port.ts";
+import { freePort } from "../../local/devchain/free-port.ts";
 
 const EMBEDDED_MODULE = pathToFileURL(path.resolve(import.meta.dirname, "../../lib/db/embedded.ts")).href;
 

@@ -12,12 +12,7 @@ import { fileURLToPath } from "node:url";
 
 import type pg from "pg";
 
-import {
-  readPrismaDatamodel,
-  type DmmfDatamodel,
-  type DmmfField,
-  type DmmfModel,
-} from "../../scripts/lib/prisma-dmmf.ts";
+import { readPrismaDatamodel, type DmmfDatamodel, type DmmfField, type DmmfModel } from "../../local/prisma-dmmf.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 const SCHEMA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/schema.prisma");

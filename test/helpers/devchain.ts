@@ -16,11 +16,11 @@ import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { createChainClient } from "../../lib/chain/client.ts";
 import { readDeployment, type Deployment } from "../../lib/chain/deployment.ts";
 import type { Database } from "../../lib/db/client.ts";
-import { deployLocal, type LocalDeployment } from "../../lib/devchain/deploy-local.ts";
-import { freePort } from "../../lib/devchain/free-port.ts";
+import { deployLocal, type LocalDeployment } from "../../local/devchain/deploy-local.ts";
+import { freePort } from "../../local/devchain/free-port.ts";
 
 export { freePort };
-import { startHardhatNode, type HardhatNode } from "../../lib/devchain/hardhat-node.ts";
+import { startHardhatNode, type HardhatNode } from "../../local/devchain/hardhat-node.ts";
 import { createLogger } from "../../lib/logger.ts";
 import { createIndexer, INDEXED_CONTRACTS, type Indexer, type IndexerOptions } from "../../indexer/index.ts";
 import { createIndexerMetrics } from "../../indexer/metrics.ts";

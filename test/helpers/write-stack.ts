@@ -16,15 +16,16 @@ import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
 import { createApiApp, type ApiApp } from "../../api/app.ts";
-import type { KycProvider } from "../../api/kyc/providers.ts";
+import type { KycProvider } from "../../api/kyc/provider.ts";
 import type { RelayerHooks, RelayerOptions } from "../../api/relayer/index.ts";
 import type { RateLimits } from "../../api/rest/index.ts";
-import { streamingConfig } from "../../api/streams/index.ts";
 import { createWriteSide, type WriteSideParts } from "../../api/write-side.ts";
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { readDeployment } from "../../lib/chain/deployment.ts";
+import { streamingSettings } from "../../lib/config.ts";
 import { keyringFromEnv } from "../../lib/crypto/index.ts";
 import { LocalContentStore } from "../../lib/ipfs/index.ts";
+import { startCardProcessor, type CardProcessor } from "../../local/card-processor/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { freePort, indexerFor, startDevChain, type DevChain } from "./devchain.ts";
 
@@ -50,6 +51,8 @@ export interface WriteStack {
   readonly chain: DevChain;
   readonly db: TestDatabase;
   readonly parts: WriteSideParts;
+  /** The local card processor standing in for Stripe (real Stripe SDK on the wire). */
+  readonly cardProcessor: CardProcessor;
   readonly api: ApiApp;
   /** An admin's token (Hardhat account #0, signed in with SIWE). */
   readonly adminToken: string;
@@ -100,6 +103,7 @@ export async function startWriteStack(
   let server: Server | undefined;
   let api: ApiApp | undefined;
   let parts: WriteSideParts | undefined;
+  let cardProcessor: CardProcessor | undefined;
   const stop = async (): Promise<void> => {
     server?.closeAllConnections();
     await new Promise<void>((resolve) => {
@@ -111,6 +115,7 @@ export async function startWriteStack(
     });
     await api?.close();
     await parts?.stop();
+    await cardProcessor?.stop();
     await indexer.stop();
     await db.drop();
     await chain.stop();
@@ -118,6 +123,10 @@ export async function startWriteStack(
   };
   try {
     await indexer.start();
+    cardProcessor = await startCardProcessor({
+      webhookSecret: `whsec_${randomBytes(24).toString("base64url")}`,
+      webhookUrl: `${url}/api/v1/webhooks/stripe`,
+    });
     parts = await createWriteSide({
       db,
       logger,
@@ -140,9 +149,13 @@ export async function startWriteStack(
         options: { pollIntervalMs: 100, notReadyDelayMs: 200, backoffBaseMs: 100, ...options.relayer },
         hooks: options.hooks,
       },
-      localCardProcessor: { webhookUrl: `${url}/api/v1/webhooks/stripe` },
+      stripe: {
+        secretKey: cardProcessor.apiKey,
+        webhookSecret: cardProcessor.webhookSecret,
+        apiUrl: cardProcessor.url,
+      },
       // Stream routes and service without a media server (test/streams runs one on its own ports).
-      streaming: { config: streamingConfig({ STREAM_MEDIA_SERVER: "off" }), dataDir: ipfsDir },
+      streaming: { config: streamingSettings({ STREAM_MEDIA_SERVER: "off" }), dataDir: ipfsDir },
       people: {
         keyring: keyringFromEnv({ ENCRYPTION_KEY: randomBytes(32).toString("base64") }),
         blindIndexKey: randomBytes(32),
@@ -224,7 +237,7 @@ export async function startWriteStack(
   };
 
   const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
-  return { url, chain, db, parts, api, adminToken: admin.token, ipfsDir, call, siweBody, signIn, stop };
+  return { url, chain, db, parts, cardProcessor, api, adminToken: admin.token, ipfsDir, call, siweBody, signIn, stop };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */

@@ -5,7 +5,7 @@ import type { Address } from "viem";
 
 import { writeBatch, rollbackTo, readCursor, CursorConflictError } from "../../indexer/store.ts";
 import { Batch } from "../../indexer/batch.ts";
-import { simulateActivity } from "../../lib/simulation/simulate.ts";
+import { simulateActivity } from "../../local/simulation/simulate.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { indexerFor, startDevChain, waitForMirror, type DevChain } from "../helpers/devchain.ts";
 import { assertMirrorMatchesChain, dumpMirror, indexedBlock } from "../helpers/mirror.ts";

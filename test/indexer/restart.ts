@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 
 import { PROJECT_ROOT } from "../../lib/config.ts";
-import { simulateActivity } from "../../lib/simulation/simulate.ts";
+import { simulateActivity } from "../../local/simulation/simulate.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { indexerFor, startDevChain, waitForMirror, type DevChain } from "../helpers/devchain.ts";
 import { dumpMirror, indexedBlock } from "../helpers/mirror.ts";

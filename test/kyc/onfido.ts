@@ -1,6 +1,6 @@
 /**
  * Onfido as the KYC verifier, end to end: the real SDK (`@onfido/api`) talks to a local fake
- * speaking Onfido's v3.6 wire format (lib/kyc-providers/onfido-fake.ts); a submission over the
+ * speaking Onfido's v3.6 wire format (local/onfido.ts); a submission over the
  * platform's REST API creates the applicant, uploads the documents and starts a workflow run; the
  * fake's signed `workflow_run.completed` webhook decides the case (approval → attestation outbox
  * row → KycRegistry on chain; decline → rejected); replays change nothing; bad signatures are 400.
@@ -11,8 +11,8 @@ import { after, before, describe, it } from "node:test";
 
 import express from "express";
 
-import { createOnfidoProvider, ONFIDO_WEBHOOK_PATH, onfidoWebhook } from "../../api/kyc/onfido.ts";
-import { signOnfidoWebhook, startOnfidoFake, type OnfidoFake } from "../../lib/kyc-providers/onfido-fake.ts";
+import { createOnfidoProvider, ONFIDO_WEBHOOK_PATH, onfidoWebhook } from "../../api/kyc/providers/onfido.ts";
+import { signOnfidoWebhook, startOnfidoFake, type OnfidoFake } from "../../local/onfido.ts";
 import { freePort } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
 import { eventually, localAccount, startWriteStack, type WriteStack } from "../helpers/write-stack.ts";

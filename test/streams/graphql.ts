@@ -12,7 +12,7 @@ import type { GraphQLContext } from "../../api/graphql/context.ts";
 import * as scalars from "../../api/graphql/scalars.ts";
 import * as streams from "../../api/graphql/streams.ts";
 import type { StreamService } from "../../api/streams/service.ts";
-import type { StreamProvider } from "../../lib/streams/provider.ts";
+import type { StreamProvider } from "../../api/streams/provider.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 import { logger, PRINCIPALS, streamFixture } from "./helpers.ts";
 

@@ -12,7 +12,7 @@ import { Registry } from "prom-client";
 import { registerStreamMetrics } from "../../api/streams/metrics.ts";
 import type { StreamService } from "../../api/streams/service.ts";
 import { createSweeper } from "../../api/streams/sweeper.ts";
-import type { StreamProvider } from "../../lib/streams/provider.ts";
+import type { StreamProvider } from "../../api/streams/provider.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 import { logger, PRINCIPALS, streamFixture } from "./helpers.ts";
 

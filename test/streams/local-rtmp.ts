@@ -15,9 +15,9 @@ import { after, before, describe, it } from "node:test";
 import { startLocalStreaming } from "../../api/streams/local.ts";
 import { streamRoutes } from "../../api/streams/routes.ts";
 import type { KitchenStreamView, StartedStream, StreamHours, StreamService } from "../../api/streams/service.ts";
-import { freePort } from "../../lib/devchain/free-port.ts";
-import { createLocalProvider } from "../../lib/streams/local.ts";
-import type { MediaServer } from "../../lib/streams/media-server.ts";
+import { freePort } from "../../local/devchain/free-port.ts";
+import { createLocalProvider } from "../../api/streams/providers/local.ts";
+import type { MediaServer } from "../../api/streams/media-server.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 import { eventually, logger, serve, streamFixture, type TestServer } from "./helpers.ts";
 

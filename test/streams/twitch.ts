@@ -13,9 +13,9 @@ import { streamRoutes } from "../../api/streams/routes.ts";
 import type { KitchenStreamView, StartedStream, StreamService } from "../../api/streams/service.ts";
 import { createSweeper } from "../../api/streams/sweeper.ts";
 import { TWITCH_WEBHOOK_PATH, twitchWebhook } from "../../api/streams/twitch-webhook.ts";
-import { startFakeTwitch, type FakeTwitch, type FakeTwitchUser } from "../../lib/streams/fakes/twitch.ts";
-import type { StreamProvider, StreamProviderName } from "../../lib/streams/provider.ts";
-import { createTwitchProvider } from "../../lib/streams/twitch.ts";
+import { startFakeTwitch, type FakeTwitch, type FakeTwitchUser } from "../../local/twitch.ts";
+import type { StreamProvider, StreamProviderName } from "../../api/streams/provider.ts";
+import { createTwitchProvider } from "../../api/streams/providers/twitch.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 import { eventually, logger, serve, streamFixture, type TestServer } from "./helpers.ts";
 

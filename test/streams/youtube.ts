@@ -10,9 +10,9 @@ import { after, before, describe, it } from "node:test";
 import { streamRoutes } from "../../api/streams/routes.ts";
 import type { KitchenStreamView, StartedStream, StreamService } from "../../api/streams/service.ts";
 import { createSweeper, type Sweeper } from "../../api/streams/sweeper.ts";
-import { startFakeYouTube, type FakeYouTube } from "../../lib/streams/fakes/youtube.ts";
-import { hashStreamKey } from "../../lib/streams/keys.ts";
-import { createYouTubeProvider } from "../../lib/streams/youtube.ts";
+import { startFakeYouTube, type FakeYouTube } from "../../local/youtube.ts";
+import { hashStreamKey } from "../../api/streams/keys.ts";
+import { createYouTubeProvider } from "../../api/streams/providers/youtube.ts";
 import type { TestDatabase } from "../helpers/database.ts";
 import { logger, serve, streamFixture, type TestServer } from "./helpers.ts";
 

@@ -1,5 +1,5 @@
 /**
- * k6 is not installed here, so loadtest/k6-orders.js is run under Node with k6's modules faked:
+ * k6 is not installed here, so k6-orders.js is run under Node with k6's modules faked:
  * its imports are swapped for a fake `k6/http` (canned answers, every request recorded) and
  * `k6`, then options(), setup() and one iteration are checked.
  * Run: node --test scripts/bench/load/*.test.ts
@@ -68,7 +68,7 @@ async function load(env: Record<string, string>, answer: (request: Sent) => Fake
   };
   const key = `k6fake${Math.random().toString(36).slice(2)}`;
   Object.assign(globalThis, { [key]: { http, k6, env } });
-  const source = (await readFile(new URL("../../../loadtest/k6-orders.js", import.meta.url), "utf8"))
+  const source = (await readFile(new URL("./k6-orders.js", import.meta.url), "utf8"))
     .replace(`import http from "k6/http";`, `const { http } = globalThis.${key}; const __VU = 3;`)
     .replace(`import { check, fail, sleep } from "k6";`, `const { check, fail, sleep } = globalThis.${key}.k6;`)
     .replaceAll("__ENV", `globalThis.${key}.env`);
@@ -102,7 +102,7 @@ function api(request: Sent): FakeResponse {
   return respond(404, { error: "not_found" });
 }
 
-describe("loadtest/k6-orders.js (under fake k6 modules)", () => {
+describe("scripts/bench/load/k6-orders.js (under fake k6 modules)", () => {
   it("declares the seed's stages and our thresholds", async () => {
     const { script } = await load({}, api);
     assert.deepEqual(script.options.stages, [

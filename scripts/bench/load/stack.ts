@@ -18,7 +18,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import pg from "pg";
 
 import { PROJECT_ROOT } from "../../../lib/config.ts";
-import { freePort } from "../../../lib/devchain/free-port.ts";
+import { freePort } from "../../../local/devchain/free-port.ts";
 
 export interface Stack {
   readonly apiUrl: string;

@@ -1,0 +1,160 @@
+/**
+ * The seed's end-to-end scenario (seed plan, section 3.6), its steps kept as written with their
+ * data-testids, run by the people the product gives each step to (PRODUCT.md, flow 1: the platform's
+ * admin registers the restaurant for a KYC-verified franchisee, who builds the menu and runs the
+ * orders), then continued to the end: the restaurant goes live, a customer without a wallet orders
+ * from the menu, pays by card, watches the order reach `settled` without reloading, opens the
+ * receipt and sees the loyalty tokens; the franchisee serves the order.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
+
+import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
+import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
+import { loadLocalContracts } from "../local/simulation/contracts.ts";
+import { expectAccessible } from "./accessibility.ts";
+import { hardhatAccount, injectWallet } from "./wallet.ts";
+
+const FRANCHISEE = 6;
+const KYC_LEVEL = 2;
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is set by e2e/stack.ts`);
+  return value;
+}
+
+/** The KYC officer (account #4) attests the franchisee on chain, as franchise ownership requires (KYC pages come later). */
+async function attestFranchisee(owner: Address): Promise<void> {
+  const rpc = env("E2E_RPC_URL");
+  const contracts = await loadLocalContracts(await readLocalDeployment(env("E2E_DEPLOYMENT_DIR")));
+  const publicClient = createPublicClient({ transport: http(rpc) });
+  const officer = createWalletClient({ account: hardhatAccount(LOCAL_ACCOUNTS.kycOfficer), transport: http(rpc) });
+  const latest = await publicClient.getBlock();
+  const hash = await officer.writeContract({
+    chain: null,
+    address: contracts.kycRegistry.address,
+    abi: contracts.kycRegistry.abi,
+    functionName: "attest",
+    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex("e2e-kyc:franchisee"))],
+  });
+  expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+  // The API checks KYC in the mirror: wait until the indexer has the attestation.
+  await expect
+    .poll(async () => {
+      const response = await fetch(`${env("E2E_BASE_URL")}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ kycStatus(account: "${owner}") { verified(minLevel: ${KYC_LEVEL}) } }` }),
+      });
+      const body = (await response.json()) as { data?: { kycStatus: { verified: boolean } | null } };
+      return body.data?.kycStatus?.verified ?? false;
+    })
+    .toBe(true);
+}
+
+async function signInWithWallet(page: Page): Promise<void> {
+  await page.goto("/sign-in");
+  await page.click('[data-testid="sign-in-wallet"]');
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+}
+
+test("Complete restaurant workflow", async ({ browser }) => {
+  const adminPage = await (await browser.newContext()).newPage();
+  await injectWallet(adminPage, LOCAL_ACCOUNTS.admin);
+  const page = await (await browser.newContext()).newPage(); // the franchisee's
+  const franchisee = await injectWallet(page, FRANCHISEE);
+  await attestFranchisee(franchisee);
+  await signInWithWallet(adminPage);
+
+  // 1. Регистрация ресторана (the platform's admin registers it; the API also needs where it is and whose it is)
+  await adminPage.goto("/register");
+  await expectAccessible(adminPage, "/register");
+  await adminPage.fill('[data-testid="restaurant-name"]', "Test Restaurant");
+  await adminPage.fill('[data-testid="restaurant-location"]', "Tbilisi, Rustaveli Ave 1");
+  await adminPage.fill('[data-testid="restaurant-owner"]', franchisee);
+  await adminPage.click('[data-testid="submit"]');
+  // The franchise NFT is minted by the relayer and indexed: then the restaurant is active.
+  await expect(adminPage.getByTestId("restaurant-status")).toHaveText("active", { timeout: 60_000 });
+  await adminPage.goto("/admin/restaurants");
+  await expect(adminPage.getByRole("cell", { name: "Test Restaurant" })).toBeVisible();
+  await expectAccessible(adminPage, "/admin/restaurants");
+
+  // 2. Создание меню (the franchisee, signed in with the wallet that owns the franchise NFT)
+  await signInWithWallet(page);
+  await page.goto("/menu");
+  await page.click('[data-testid="add-item"]');
+  await page.fill('[data-testid="item-name"]', "Hot Pot");
+  await page.fill('[data-testid="item-price"]', "25.00");
+  await page.click('[data-testid="save-item"]');
+  await expect(page.getByTestId("menu-item-Hot Pot")).toContainText("₾25.00");
+  await expectAccessible(page, "/menu");
+
+  // 3. Обработка заказа: an order taken at the till
+  await page.goto("/orders");
+  await page.click('[data-testid="new-order"]');
+  await page.fill('[data-testid="till-quantity-Hot Pot"]', "1");
+  await page.click('[data-testid="place-till-order"]');
+  await expect(page.getByTestId("order-row")).toHaveCount(1);
+  await expect(page.getByTestId("order-row-status").first()).toHaveText("placed");
+  await expectAccessible(page, "/orders");
+
+  // A customer without a wallet finds the restaurant, orders from its menu and pays by card.
+  const customer = await (await browser.newContext()).newPage();
+  await customer.goto("/");
+  await expectAccessible(customer, "/");
+  await customer.getByRole("link", { name: "Test Restaurant" }).click();
+  await customer.click('[data-testid="add-to-cart-Hot Pot"]');
+  await customer.click('[data-testid="add-to-cart-Hot Pot"]');
+  await expectAccessible(customer, "the restaurant's menu");
+  await customer.click('[data-testid="go-to-cart"]');
+  await expect(customer.getByTestId("cart-total")).toHaveText("₾50.00");
+  await customer.click('[data-testid="sign-in-custodial"]');
+  await expect(customer.getByTestId("account-key")).toHaveText(/^hpc_/);
+  await expectAccessible(customer, "/cart");
+  await customer.click('[data-testid="place-order"]');
+  await expect(customer.getByTestId("order-status")).toHaveText("placed");
+  const orderId = customer.url().split("/order/")[1] ?? "";
+
+  // A mistyped card is refused in the form, and nothing is charged.
+  await customer.fill('[data-testid="card-number"]', "4242 4242 4242 4241");
+  await customer.fill('[data-testid="card-expiry"]', "12/34");
+  await customer.fill('[data-testid="card-cvc"]', "123");
+  await customer.click('[data-testid="pay"]');
+  await expect(customer.getByTestId("card-number-error")).toHaveText("This card number is not valid.");
+  await expectAccessible(customer, "the order's payment form");
+
+  // The page is never reloaded from here on: a marker set now would be gone after a reload.
+  await customer.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
+  await customer.fill('[data-testid="card-number"]', "4242 4242 4242 4242");
+  await customer.click('[data-testid="pay"]');
+  await expect(customer.getByTestId("order-status")).toHaveText("settled", { timeout: 60_000 });
+  expect(await customer.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await expect(customer.getByTestId("settlement-tx")).toHaveText(/^0x[0-9a-f]{64}$/);
+  await expect(customer.getByTestId("order-reward")).toContainText("HOTPOT");
+  await expectAccessible(customer, "the settled order");
+
+  // The receipt, served from /ipfs/<cid> (verified against its CID), names what was bought.
+  const [receipt] = await Promise.all([
+    customer.context().waitForEvent("page"),
+    customer.click('[data-testid="receipt-link"]'),
+  ]);
+  await receipt.waitForLoadState();
+  const receiptJson = JSON.parse((await receipt.locator("body").textContent()) ?? "") as unknown;
+  expect(JSON.stringify(receiptJson)).toContain("Hot Pot");
+  await receipt.close();
+
+  // The franchisee's board shows the customer's order settled, live, and serves it.
+  const row = page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`);
+  await expect(row.getByTestId("order-row-status")).toHaveText("settled");
+  await row.getByTestId("fulfil").click();
+  await expect(row.getByTestId("order-row-status")).toHaveText("fulfilled");
+  await expect(customer.getByTestId("order-status")).toHaveText("fulfilled");
+
+  // The loyalty tokens the settlement minted.
+  await customer.goto("/loyalty");
+  await expect(customer.getByTestId("loyalty-balance")).toHaveText(/^[1-9][\d,]*(\.\d+)? HOTPOT$/);
+  await expectAccessible(customer, "/loyalty");
+});

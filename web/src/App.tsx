@@ -1,0 +1,82 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { createBrowserRouter, Link, RouterProvider } from "react-router";
+import { WagmiProvider } from "wagmi";
+
+import { SessionProvider } from "./auth/session.tsx";
+import { wagmiConfig } from "./auth/wallet.ts";
+import { CartProvider } from "./cart.tsx";
+import { Layout } from "./components/Layout.tsx";
+import { CartPage } from "./pages/Cart.tsx";
+import { Loyalty } from "./pages/Loyalty.tsx";
+import { MyOrders } from "./pages/MyOrders.tsx";
+import { Order } from "./pages/Order.tsx";
+import { Restaurant } from "./pages/Restaurant.tsx";
+import { Restaurants } from "./pages/Restaurants.tsx";
+import { SignIn } from "./pages/SignIn.tsx";
+import { Loading } from "./components/states.tsx";
+
+// The franchise and admin pages load on first use: customers never download them.
+const AdminRestaurants = lazy(async () => ({
+  default: (await import("./pages/AdminRestaurants.tsx")).AdminRestaurants,
+}));
+const Menu = lazy(async () => ({ default: (await import("./pages/Menu.tsx")).Menu }));
+const OrdersBoard = lazy(async () => ({ default: (await import("./pages/OrdersBoard.tsx")).OrdersBoard }));
+const Register = lazy(async () => ({ default: (await import("./pages/Register.tsx")).Register }));
+
+const later = (page: ReactNode): ReactNode => <Suspense fallback={<Loading />}>{page}</Suspense>;
+
+function NotFound(): ReactNode {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <h1>{t("notFound.title")}</h1>
+      <Link to="/">{t("notFound.home")}</Link>
+    </section>
+  );
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <Restaurants /> },
+      { path: "/restaurants/:id", element: <Restaurant /> },
+      { path: "/cart", element: <CartPage /> },
+      { path: "/order/:id", element: <Order /> },
+      { path: "/my-orders", element: <MyOrders /> },
+      { path: "/loyalty", element: <Loyalty /> },
+      { path: "/sign-in", element: <SignIn /> },
+      { path: "/register", element: later(<Register />) },
+      { path: "/menu", element: later(<Menu />) },
+      { path: "/orders", element: later(<OrdersBoard />) },
+      { path: "/admin/restaurants", element: later(<AdminRestaurants />) },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+]);
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // A 4xx will not change by asking again; a network failure or 5xx is retried once before the page offers a retry.
+    queries: {
+      retry: (count, error) =>
+        count < 1 && !("status" in error && typeof error.status === "number" && error.status < 500),
+    },
+  },
+});
+
+export function App(): ReactNode {
+  return (
+    <WagmiProvider config={wagmiConfig}>
+      <QueryClientProvider client={queryClient}>
+        <SessionProvider>
+          <CartProvider>
+            <RouterProvider router={router} />
+          </CartProvider>
+        </SessionProvider>
+      </QueryClientProvider>
+    </WagmiProvider>
+  );
+}
