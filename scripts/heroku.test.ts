@@ -23,7 +23,7 @@ describe("Heroku artefacts", () => {
         .map((line) => /^([A-Za-z0-9_-]+):\s*(.+)$/.exec(line))
         .flatMap((match) => (match === null ? [] : [[match[1] ?? "", match[2] ?? ""] as const])),
     );
-    assert.deepEqual([...processes.keys()].sort(), ["indexer", "release", "web"]);
+    assert.deepEqual([...processes.keys()].sort(), ["indexer", "relayer", "release", "web"]);
     for (const [name, command] of processes) {
       const script = /^npm (?:run )?(\S+)$/.exec(command)?.[1];
       assert.ok(script !== undefined && script in scripts, `${name}: ${command} runs no package.json script`);
