@@ -4,7 +4,8 @@
  * admin registers the restaurant for a KYC-verified franchisee, who builds the menu and runs the
  * orders), then continued to the end: the restaurant goes live, a customer without a wallet orders
  * from the menu, pays by card, watches the order reach `settled` without reloading, opens the
- * receipt and sees the loyalty tokens; the franchisee serves the order.
+ * receipt and sees the loyalty tokens; the franchisee serves the order; a second customer pays
+ * with the stable token from a wallet; an auditor finds the card order's on-chain history.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
@@ -16,6 +17,9 @@ import { expectAccessible } from "./accessibility.ts";
 import { hardhatAccount, injectWallet } from "./wallet.ts";
 
 const FRANCHISEE = 6;
+/** Customers #5-#9 hold tGEL on the local chain; #7 pays from its wallet. */
+const TOKEN_CUSTOMER = 7;
+const AUDITOR = 8;
 const KYC_LEVEL = 2;
 
 function env(name: string): string {
@@ -53,6 +57,38 @@ async function attestFranchisee(owner: Address): Promise<void> {
     .toBe(true);
 }
 
+async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
+}
+
+/** True while the page has not been reloaded since markPage. */
+const stayed = (page: Page): Promise<boolean | undefined> =>
+  page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
+
+/** The admin gives `page`'s signed-in person `roles` through the API, as an admin's tool would. */
+async function grantRoles(adminPage: Page, page: Page, roles: string[]): Promise<void> {
+  const session = (p: Page): Promise<{ token: string; user: { id: string } }> =>
+    p.evaluate(
+      () => JSON.parse(localStorage.getItem("hotpot.session") ?? "null") as { token: string; user: { id: string } },
+    );
+  const { user } = await session(page);
+  const { token } = await session(adminPage);
+  const status = await adminPage.evaluate(
+    async ({ id, token, roles }) =>
+      (
+        await fetch(`/api/v1/users/${id}/roles`, {
+          method: "PUT",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ roles }),
+        })
+      ).status,
+    { id: user.id, token, roles },
+  );
+  expect(status).toBe(200);
+}
+
 async function signInWithWallet(page: Page): Promise<void> {
   await page.goto("/sign-in");
   await page.click('[data-testid="sign-in-wallet"]');
@@ -60,6 +96,8 @@ async function signInWithWallet(page: Page): Promise<void> {
 }
 
 test("Complete restaurant workflow", async ({ browser }) => {
+  // The whole day of a restaurant, with three people's on-chain waits: longer than the config's default.
+  test.setTimeout(600_000);
   const adminPage = await (await browser.newContext()).newPage();
   await injectWallet(adminPage, LOCAL_ACCOUNTS.admin);
   const page = await (await browser.newContext()).newPage(); // the franchisee's
@@ -125,13 +163,13 @@ test("Complete restaurant workflow", async ({ browser }) => {
   await expectAccessible(customer, "the order's payment form");
 
   // The page is never reloaded from here on: a marker set now would be gone after a reload.
-  await customer.evaluate(() => {
-    (window as unknown as { stayed: boolean }).stayed = true;
-  });
+  await markPage(customer);
   await customer.fill('[data-testid="card-number"]', "4242 4242 4242 4242");
   await customer.click('[data-testid="pay"]');
   await expect(customer.getByTestId("order-status")).toHaveText("settled", { timeout: 60_000 });
-  expect(await customer.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  expect(await stayed(customer)).toBe(true);
+  const chainOrderId = (await customer.getByTestId("chain-order-id").textContent()) ?? "";
+  const settlementTx = (await customer.getByTestId("settlement-tx").textContent()) ?? "";
   await expect(customer.getByTestId("settlement-tx")).toHaveText(/^0x[0-9a-f]{64}$/);
   await expect(customer.getByTestId("order-reward")).toContainText("HOTPOT");
   await expectAccessible(customer, "the settled order");
@@ -157,4 +195,70 @@ test("Complete restaurant workflow", async ({ browser }) => {
   await customer.goto("/loyalty");
   await expect(customer.getByTestId("loyalty-balance")).toHaveText(/^[1-9][\d,]*(\.\d+)? HOTPOT$/);
   await expectAccessible(customer, "/loyalty");
+
+  // A second customer pays with the stable token from a wallet: the permit signed in the wallet
+  // and one transaction the wallet sends; the order's page follows the escrow to `settled`.
+  const walletCustomer = await (await browser.newContext()).newPage();
+  await injectWallet(walletCustomer, TOKEN_CUSTOMER, env("E2E_RPC_URL"));
+  await signInWithWallet(walletCustomer);
+  await walletCustomer.goto("/");
+  await walletCustomer.getByRole("link", { name: "Test Restaurant" }).click();
+  await walletCustomer.click('[data-testid="add-to-cart-Hot Pot"]');
+  await walletCustomer.click('[data-testid="go-to-cart"]');
+  await expect(walletCustomer.getByTestId("cart-total")).toHaveText("₾25.00");
+  await walletCustomer.click('[data-testid="place-order"]');
+  await expect(walletCustomer.getByTestId("order-status")).toHaveText("placed");
+  await expectAccessible(walletCustomer, "the order's payment choices");
+  const tokenOrderId = walletCustomer.url().split("/order/")[1] ?? "";
+  await markPage(walletCustomer);
+  await walletCustomer.click('[data-testid="pay-with-token"]');
+  await expect(walletCustomer.getByTestId("order-status")).toHaveText("settled", { timeout: 60_000 });
+  expect(await stayed(walletCustomer)).toBe(true);
+  await expect(walletCustomer.getByTestId("settlement-tx")).toHaveText(/^0x[0-9a-f]{64}$/);
+  const tokenChainOrderId = (await walletCustomer.getByTestId("chain-order-id").textContent()) ?? "";
+  await expectAccessible(walletCustomer, "the settled token order");
+  const tokenRow = page.locator(`[data-testid="order-row"][data-order-id="${tokenOrderId}"]`);
+  await expect(tokenRow.getByTestId("order-row-status")).toHaveText("settled");
+
+  // An auditor (the role granted by the admin) finds the card order's on-chain history.
+  const auditor = await (await browser.newContext()).newPage();
+  await injectWallet(auditor, AUDITOR);
+  await signInWithWallet(auditor);
+  await grantRoles(adminPage, auditor, ["auditor"]);
+  // Roles reach the person's token at the next sign-in.
+  await auditor.getByRole("button", { name: "Sign out" }).click();
+  await signInWithWallet(auditor);
+  await auditor.getByRole("link", { name: "Audit" }).click();
+  await expect(auditor).toHaveURL(/\/audit$/);
+  await auditor.fill('[data-testid="audit-search"]', chainOrderId);
+  await auditor.click('[data-testid="audit-submit"]');
+  const settled = auditor.locator('[data-testid="audit-event"][data-event-name="CardPaymentSettled"]');
+  await expect(settled).toHaveCount(1);
+  await expect(settled.getByTestId("audit-event-tx")).toHaveText(settlementTx);
+  await expect(settled.getByTestId("audit-arg-orderId")).toContainText(chainOrderId);
+  const settledBlock = Number(await settled.getByTestId("audit-event-block").textContent());
+  expect(settledBlock).toBeGreaterThan(0);
+  await expectAccessible(auditor, "/audit");
+  // Time travel: as of the block before the settlement, the mirror had not seen it.
+  await auditor.fill('[data-testid="audit-as-of"]', String(settledBlock - 1));
+  await auditor.click('[data-testid="audit-submit"]');
+  await expect(auditor.getByTestId("audit-summary")).toContainText(`As of block ${settledBlock - 1}.`);
+  await expect(settled).toHaveCount(0);
+  // The settlement transaction itself is found by its hash.
+  await auditor.fill('[data-testid="audit-as-of"]', "");
+  await auditor.fill('[data-testid="audit-search"]', settlementTx);
+  await auditor.click('[data-testid="audit-submit"]');
+  await expect(auditor.getByTestId("audit-summary")).toContainText("Transaction");
+  await expect(settled).toHaveCount(1);
+  // The wallet's order was escrowed by its own transaction and paid out by fulfil.
+  await auditor.fill('[data-testid="audit-search"]', tokenChainOrderId);
+  await auditor.click('[data-testid="audit-submit"]');
+  await expect(auditor.locator('[data-testid="audit-event"][data-event-name="TokenOrderPlaced"]')).toHaveCount(1);
+  await expect(auditor.locator('[data-testid="audit-event"][data-event-name="TokenOrderFulfilled"]')).toHaveCount(1);
+  // A search that is none of the four is refused beside the field.
+  await auditor.fill('[data-testid="audit-search"]', "0x1234");
+  await auditor.click('[data-testid="audit-submit"]');
+  await expect(auditor.getByTestId("audit-search-error")).toHaveText(
+    "This is not an order id, transaction hash, wallet address or restaurant number.",
+  );
 });

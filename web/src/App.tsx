@@ -17,7 +17,8 @@ import { Restaurants } from "./pages/Restaurants.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
 import { Loading } from "./components/states.tsx";
 
-// The franchise and admin pages load on first use: customers never download them.
+// The franchise, admin and auditor pages load on first use: customers never download them.
+const Audit = lazy(async () => ({ default: (await import("./pages/Audit.tsx")).Audit }));
 const AdminRestaurants = lazy(async () => ({
   default: (await import("./pages/AdminRestaurants.tsx")).AdminRestaurants,
 }));
@@ -52,6 +53,7 @@ const router = createBrowserRouter([
       { path: "/menu", element: later(<Menu />) },
       { path: "/orders", element: later(<OrdersBoard />) },
       { path: "/admin/restaurants", element: later(<AdminRestaurants />) },
+      { path: "/audit", element: later(<Audit />) },
       { path: "*", element: <NotFound /> },
     ],
   },

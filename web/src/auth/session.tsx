@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, use, useCallback, useMemo, useState, type ReactNode } from "react";
 import { createSiweMessage } from "viem/siwe";
 import { useConnect, useSignMessage } from "wagmi";
+import { getConnection } from "wagmi/actions";
 
 import { api, call, setBearer, type Schemas } from "../api/rest.ts";
 import { wagmiConfig } from "./wallet.ts";
@@ -83,9 +84,11 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
         setNewAccountKey(undefined);
       },
       async signInWithWallet() {
+        // Signing out keeps the wallet connected (it is the wallet's to disconnect): sign in with it again.
+        const connection = getConnection(wagmiConfig);
         const [connector] = wagmiConfig.connectors;
-        const { accounts } = await connectAsync({ connector });
-        const [address] = accounts;
+        const address =
+          connection.status === "connected" ? connection.address : (await connectAsync({ connector })).accounts[0];
         const challenge = await call(api.GET("/api/v1/auth/nonce"));
         const message = createSiweMessage({
           address,

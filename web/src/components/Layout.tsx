@@ -30,6 +30,7 @@ export function Layout(): ReactNode {
           {(franchisee || hasRole("admin")) && <NavLink to="/orders">{t("nav.orders")}</NavLink>}
           {hasRole("admin") && <NavLink to="/register">{t("nav.register")}</NavLink>}
           {hasRole("admin") && <NavLink to="/admin/restaurants">{t("nav.admin")}</NavLink>}
+          {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit">{t("nav.audit")}</NavLink>}
         </nav>
         <div className="account">
           <label className="locale">

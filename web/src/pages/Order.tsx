@@ -5,7 +5,9 @@ import { useParams } from "react-router";
 
 import { subscribe } from "../api/graphql.ts";
 import { api, call } from "../api/rest.ts";
+import { useSession } from "../auth/session.tsx";
 import { CardForm } from "../components/CardForm.tsx";
+import { TokenPay } from "../components/TokenPay.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
 import { graphql } from "../generated/gql/index.ts";
 import { formatGel, formatHotpot } from "../money.ts";
@@ -27,6 +29,7 @@ export function Order(): ReactNode {
   const { t, i18n } = useTranslation();
   const { id = "" } = useParams();
   const queries = useQueryClient();
+  const { session } = useSession();
   const order = useQuery({
     queryKey: ["order", id],
     queryFn: () => call(api.GET("/api/v1/orders/{id}", { params: { path: { id } } })),
@@ -91,6 +94,16 @@ export function Order(): ReactNode {
       {data.status === "placed" && (
         <CardForm orderId={data.id} onPaid={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
       )}
+      {/* A wallet's own account may pay with the token; custodial accounts have no wallet to sign with. */}
+      {data.status === "placed" && session?.user.custodial === false && (
+        <TokenPay orderId={data.id} onSent={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
+      )}
+      <p>
+        {t("order.chainOrderId")}:{" "}
+        <code className="hash" data-testid="chain-order-id">
+          {data.chain.order_id}
+        </code>
+      </p>
       {data.chain.tx_hash !== null && (
         <p>
           {t("order.settlementTx")}:{" "}
