@@ -4,19 +4,7 @@ import { once } from "node:events";
 import { test } from "node:test";
 
 import { freePort } from "./free-port.ts";
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
+import { rpcAnswers } from "./hardhat-node.ts";
 
 test("a node in its own process group stops when its parent is killed with SIGKILL", async () => {
   const port = await freePort();
@@ -37,11 +25,11 @@ test("a node in its own process group stops when its parent is killed with SIGKI
   try {
     const [chunk] = (await once(parent.stdout, "data")) as [Buffer];
     assert.match(chunk.toString(), /started/);
-    assert.equal(await answers(url), true);
+    assert.equal(await rpcAnswers(url), true);
     parent.kill("SIGKILL");
     await once(parent, "exit");
     const deadline = Date.now() + 15_000;
-    while (await answers(url)) {
+    while (await rpcAnswers(url)) {
       assert.ok(Date.now() < deadline, "the node still serves its port 15 s after its parent died");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

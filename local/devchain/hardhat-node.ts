@@ -19,7 +19,8 @@ export function hardhatCommand(args: readonly string[]): { command: string; args
   return { command: process.execPath, args: [HARDHAT_CLI, ...args] };
 }
 
-async function rpcAnswers(url: string): Promise<boolean> {
+/** Whether `url` answers JSON-RPC (eth_chainId). */
+export async function rpcAnswers(url: string): Promise<boolean> {
   try {
     const response = await fetch(url, {
       method: "POST",
