@@ -2,10 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { createBrowserRouter, Link, RouterProvider } from "react-router";
-import { WagmiProvider } from "wagmi";
 
 import { SessionProvider } from "./auth/session.tsx";
-import { wagmiConfig } from "./auth/wallet.ts";
 import { CartProvider } from "./cart.tsx";
 import { Layout } from "./components/Layout.tsx";
 import { CartPage } from "./pages/Cart.tsx";
@@ -71,14 +69,12 @@ const queryClient = new QueryClient({
 
 export function App(): ReactNode {
   return (
-    <WagmiProvider config={wagmiConfig}>
-      <QueryClientProvider client={queryClient}>
-        <SessionProvider>
-          <CartProvider>
-            <RouterProvider router={router} />
-          </CartProvider>
-        </SessionProvider>
-      </QueryClientProvider>
-    </WagmiProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider>
+        <CartProvider>
+          <RouterProvider router={router} />
+        </CartProvider>
+      </SessionProvider>
+    </QueryClientProvider>
   );
 }

@@ -5,12 +5,8 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, use, useCallback, useMemo, useState, type ReactNode } from "react";
-import { createSiweMessage } from "viem/siwe";
-import { useConnect, useSignMessage } from "wagmi";
-import { getConnection } from "wagmi/actions";
 
 import { api, call, setBearer, type Schemas } from "../api/rest.ts";
-import { wagmiConfig } from "./wallet.ts";
 
 const STORAGE_KEY = "hotpot.session";
 
@@ -55,8 +51,6 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
   const [session, setSession] = useState<Session | undefined>(restore);
   const [newAccountKey, setNewAccountKey] = useState<string>();
   const queries = useQueryClient();
-  const { mutateAsync: connectAsync } = useConnect();
-  const { mutateAsync: signMessageAsync } = useSignMessage();
 
   const keep = useCallback(
     (next: Session | undefined) => {
@@ -84,24 +78,9 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
         setNewAccountKey(undefined);
       },
       async signInWithWallet() {
-        // Signing out keeps the wallet connected (it is the wallet's to disconnect): sign in with it again.
-        const connection = getConnection(wagmiConfig);
-        const [connector] = wagmiConfig.connectors;
-        const address =
-          connection.status === "connected" ? connection.address : (await connectAsync({ connector })).accounts[0];
+        const { signInMessage } = await import("./wallet.ts");
         const challenge = await call(api.GET("/api/v1/auth/nonce"));
-        const message = createSiweMessage({
-          address,
-          chainId: challenge.chain_id,
-          domain: challenge.domain,
-          uri: challenge.uri,
-          nonce: challenge.nonce,
-          statement: challenge.statement,
-          version: "1",
-          issuedAt: new Date(),
-          expirationTime: new Date(challenge.expires_at),
-        });
-        const signature = await signMessageAsync({ account: address, message });
+        const { message, signature } = await signInMessage(challenge);
         const signed = await call(api.POST("/api/v1/auth/siwe", { body: { message, signature } }));
         keep({ token: signed.token, expiresAt: signed.expires_at, user: signed.user });
       },
@@ -122,7 +101,7 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
         return session?.user.roles.includes(role) ?? false;
       },
     }),
-    [session, me.data, newAccountKey, connectAsync, signMessageAsync, keep],
+    [session, me.data, newAccountKey, keep],
   );
   return <SessionContext value={value}>{children}</SessionContext>;
 }

@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { connect, getConnection, sendTransaction, signTypedData } from "wagmi/actions";
+import { sendTransaction, signTypedData } from "wagmi/actions";
 
 import { api, call } from "../api/rest.ts";
-import { wagmiConfig } from "../auth/wallet.ts";
+import { connectedAccount, wagmiConfig } from "../auth/wallet.ts";
 import { permitTypedData, placeOrderTransaction } from "../payments/token.ts";
 import { FormError } from "./states.tsx";
 
@@ -30,10 +30,7 @@ export function TokenPay({ orderId, onSent }: { orderId: string; onSent: () => v
       );
       if (payment.method !== "token") throw new Error(t("common.unexpected"));
       try {
-        if (getConnection(wagmiConfig).status !== "connected") {
-          const [connector] = wagmiConfig.connectors;
-          await connect(wagmiConfig, { connector });
-        }
+        await connectedAccount();
         const typed = permitTypedData(payment);
         const owner = typed.message.owner;
         const signature = await signTypedData(wagmiConfig, { account: owner, ...typed });

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 
@@ -7,7 +7,6 @@ import { subscribe } from "../api/graphql.ts";
 import { api, call } from "../api/rest.ts";
 import { useSession } from "../auth/session.tsx";
 import { CardForm } from "../components/CardForm.tsx";
-import { TokenPay } from "../components/TokenPay.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
 import { graphql } from "../generated/gql/index.ts";
 import { formatGel, formatHotpot } from "../money.ts";
@@ -21,6 +20,9 @@ const OrderUpdated = graphql(`
     }
   }
 `);
+
+// Wallet code (wagmi, viem) loads only when a customer pays with the token.
+const TokenPay = lazy(async () => ({ default: (await import("../components/TokenPay.tsx")).TokenPay }));
 
 const STEPS = ["placed", "paid", "settled", "fulfilled"] as const;
 
@@ -96,7 +98,9 @@ export function Order(): ReactNode {
       )}
       {/* A wallet's own account may pay with the token; custodial accounts have no wallet to sign with. */}
       {data.status === "placed" && session?.user.custodial === false && (
-        <TokenPay orderId={data.id} onSent={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
+        <Suspense fallback={<Loading />}>
+          <TokenPay orderId={data.id} onSent={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
+        </Suspense>
       )}
       <p>
         {t("order.chainOrderId")}:{" "}
