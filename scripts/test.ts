@@ -2,7 +2,8 @@
  * `npm test`: the alert rules (promtool check rules and promtool's unit tests, Debian's `prometheus`
  * package), the contract and integration tests (hardhat test, with coverage and its bar), the unit
  * tests that live beside the code (node --test), the web app's component tests (Vitest, in web/) and
- * its browser tests (Playwright in Debian's Chromium against the stack `npm start` runs, e2e/). Database tests need a Postgres server: with DATABASE_URL
+ * its browser tests (Playwright in Debian's Chromium against the stack `npm start` runs, e2e/), and
+ * the security scan (Debian's sqlmap and wapiti, scripts/security-scan.ts). Database tests need a Postgres server: with DATABASE_URL
  * unset, one embedded Postgres is started for the whole run in a throwaway data directory.
  *
  *   node scripts/test.ts                 everything, with coverage
@@ -114,6 +115,8 @@ async function main(): Promise<number> {
     steps.push({ command: process.execPath, args: ["web/scripts/generate.ts"] });
     steps.push({ command: process.execPath, args: [VITEST_CLI, "run", "--root", "web"] });
     steps.push({ command: process.execPath, args: [PLAYWRIGHT_CLI, "test"] });
+    // Last, as the slowest: sqlmap and wapiti against a fresh stack (npm run security:scan), bounded in time.
+    steps.push({ command: process.execPath, args: ["scripts/security-scan.ts", "--minutes", "6"] });
 
     for (const step of steps) {
       const code = await run(step.command, step.args, env);
