@@ -3,6 +3,7 @@
  * app serves this list, `npm run openapi` prints it, and the tests read it from here. A new resource
  * is a `routes.ts` in its domain folder, added below.
  */
+import { applicationRoutes } from "./applications/routes.ts";
 import { authRoutes, type AuthRouteServices } from "./auth/routes.ts";
 import type { KycService } from "./kyc/service.ts";
 import { kycRoutes } from "./kyc/routes.ts";
@@ -37,6 +38,7 @@ export function restRoutes(services: RouteServices): Route[] {
     ...peopleRoutes(services.vault, services.accessLog),
     ...streamRoutes(services.streams),
     ...restaurantRoutes(services.platform),
+    ...applicationRoutes(services.platform),
     ...orderRoutes(services.platform),
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * The seed's end-to-end scenario (seed plan, section 3.6), its steps kept as written with their
- * data-testids, run by the people the product gives each step to (PRODUCT.md, flow 1: the platform's
- * admin registers the restaurant for a KYC-verified franchisee, who builds the menu and runs the
- * orders), then continued to the end: the restaurant goes live, a customer without a wallet orders
+ * data-testids, run by the people the product gives each step to (PRODUCT.md, flow 1: a KYC-verified
+ * franchisee applies for the restaurant, the platform's admin approves it, which registers it and
+ * mints the franchise NFT to them; they build the menu and run the orders), then continued to the end: the restaurant goes live, a customer without a wallet orders
  * from the menu, pays by card, watches the order reach `settled` without reloading, opens the
  * receipt and sees the loyalty tokens; the franchisee serves the order; a second customer pays
  * with the stable token from a wallet; an auditor finds the card order's on-chain history.
@@ -105,21 +105,34 @@ test("Complete restaurant workflow", async ({ browser }) => {
   await attestFranchisee(franchisee);
   await signInWithWallet(adminPage);
 
-  // 1. Регистрация ресторана (the platform's admin registers it; the API also needs where it is and whose it is)
-  await adminPage.goto("/register");
-  await expectAccessible(adminPage, "/register");
-  await adminPage.fill('[data-testid="restaurant-name"]', "Test Restaurant");
-  await adminPage.fill('[data-testid="restaurant-location"]', "Tbilisi, Rustaveli Ave 1");
-  await adminPage.fill('[data-testid="restaurant-owner"]', franchisee);
-  await adminPage.click('[data-testid="submit"]');
-  // The franchise NFT is minted by the relayer and indexed: then the restaurant is active.
-  await expect(adminPage.getByTestId("restaurant-status")).toHaveText("active", { timeout: 60_000 });
+  // 1. Регистрация ресторана: the franchisee applies (the API also needs where it is) ...
+  await signInWithWallet(page);
+  await page.goto("/register");
+  await page.fill('[data-testid="restaurant-name"]', "Test Restaurant");
+  await page.fill('[data-testid="restaurant-location"]', "Tbilisi, Rustaveli Ave 1");
+  await page.click('[data-testid="submit"]');
+  await expect(page.getByTestId("application-status")).toHaveText(
+    "Your application for Test Restaurant (Tbilisi, Rustaveli Ave 1) is waiting for an admin's decision.",
+  );
+  await expect(page.getByTestId("application-needs-kyc")).toHaveCount(0);
+  await expectAccessible(page, "/register");
+  // ... and the platform's admin approves it, with the platform fee.
+  await adminPage.goto("/admin/applications");
+  const application = adminPage.locator('[data-testid="application"][data-name="Test Restaurant"]');
+  await expect(application.getByTestId("application-kyc")).toHaveText("verified");
+  await expectAccessible(adminPage, "/admin/applications");
+  await application.getByTestId("application-fee").fill("10");
+  await application.getByTestId("approve").click();
+  await expect(adminPage.getByTestId("decision-status")).toContainText("Test Restaurant is approved: restaurant");
+  // The franchise NFT is minted to the franchisee by the relayer and indexed: their page follows it until active.
+  await expect(page.getByTestId("restaurant-status")).toHaveText("active", { timeout: 60_000 });
+  await expect(page.getByTestId("open-menu")).toBeVisible();
   await adminPage.goto("/admin/restaurants");
   await expect(adminPage.getByRole("cell", { name: "Test Restaurant" })).toBeVisible();
+  await expect(adminPage.getByRole("cell", { name: franchisee.toLowerCase() })).toBeVisible();
   await expectAccessible(adminPage, "/admin/restaurants");
 
   // 2. Создание меню (the franchisee, signed in with the wallet that owns the franchise NFT)
-  await signInWithWallet(page);
   await page.goto("/menu");
   await page.click('[data-testid="add-item"]');
   await page.fill('[data-testid="item-name"]', "Hot Pot");

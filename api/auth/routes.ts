@@ -6,14 +6,14 @@ import * as z from "zod";
 
 import type { Database } from "../../lib/db/client.ts";
 import { conflict, notFound } from "../rest/errors.ts";
-import { RestaurantIdText } from "../rest/schemas.ts";
+import { Address, Limit, RestaurantIdText } from "../rest/schemas.ts";
 import { defineRoute, type Route } from "../rest/route.ts";
 import type { AccessControl } from "./access.ts";
 import type { ApiKeyRecord, ApiKeyService } from "./api-keys.ts";
 import type { CustodialService } from "./custodial.ts";
 import { GRANTED_ROLES } from "./principal.ts";
 import type { SiweService } from "./siwe.ts";
-import { findUser, setUserRoles, userJson, UserSchema } from "./users.ts";
+import { findUser, listUsers, setUserRoles, userJson, UserSchema } from "./users.ts";
 
 export interface AuthRouteServices {
   readonly db: Database;
@@ -374,6 +374,50 @@ export function authRoutes(services: AuthRouteServices): Route[] {
         const user = await setUserRoles(db, params.id, body.roles);
         if (user === undefined) throw notFound("user");
         return { status: 200, body: userJson(user) };
+      },
+    }),
+
+    defineRoute({
+      method: "get",
+      path: "/users",
+      operationId: "listUsers",
+      summary: "Find people (admin only)",
+      description:
+        "Newest first: by address (one person), or the holders of a granted role (`any`: of any), to grant or revoke roles with PUT /users/{id}/roles.",
+      tags: TAGS,
+      access: "user",
+      query: z.object({
+        address: Address.optional(),
+        role: z
+          .enum([...GRANTED_ROLES, "any"])
+          .optional()
+          .meta({ description: "Holders of this granted role; `any`: of any granted role", examples: ["any"] }),
+        after: z.uuid("a user id").optional().meta({ description: "next_after of the previous page" }),
+        limit: Limit,
+      }),
+      errors: [403],
+      responses: {
+        200: {
+          description: "A page of people",
+          schema: z.object({ users: z.array(UserSchema), next_after: z.uuid().nullable() }).meta({ id: "UserList" }),
+        },
+      },
+      async handle({ query, principal }) {
+        access.requireRole(principal, "admin");
+        const users = await listUsers(db, {
+          address: query.address?.toLowerCase(),
+          role: query.role,
+          after: query.after,
+          limit: query.limit,
+        });
+        const last = users.at(-1);
+        return {
+          status: 200,
+          body: {
+            users: users.map(userJson),
+            next_after: users.length < query.limit ? null : (last?.id ?? null),
+          },
+        };
       },
     }),
   ];

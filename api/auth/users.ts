@@ -75,6 +75,30 @@ export async function setUserRoles(
   return rows[0] === undefined ? undefined : userFromRow(rows[0]);
 }
 
+export interface UserFilter {
+  /** Lower-case 0x address: that one person. */
+  readonly address: string | undefined;
+  /** People holding this granted role, or any granted role. */
+  readonly role: GrantedRole | "any" | undefined;
+  /** The id of the last user of the previous page. */
+  readonly after: string | undefined;
+  readonly limit: number;
+}
+
+/** People, newest first: for admins finding whom to grant a role. */
+export async function listUsers(db: Database, filter: UserFilter): Promise<UserRecord[]> {
+  const { rows } = await db.pool.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM app_user u
+      WHERE ($1::text IS NULL OR u.address = $1)
+        AND ($2::text IS NULL OR ($2 = 'any' AND cardinality(u.roles) > 0) OR $2 = ANY (u.roles))
+        AND ($3::uuid IS NULL OR (u.created_at, u.id) < (SELECT created_at, id FROM app_user WHERE id = $3))
+      ORDER BY u.created_at DESC, u.id DESC
+      LIMIT $4`,
+    [filter.address ?? null, filter.role ?? null, filter.after ?? null, filter.limit],
+  );
+  return rows.map(userFromRow);
+}
+
 export const UserSchema = z
   .object({
     id: z.uuid().meta({ description: "User id", examples: ["3f1c2a9e-5b7d-4c1e-9a0b-2d4e6f8a1b3c"] }),

@@ -112,7 +112,18 @@ describe("postmanCollection of the API's document", () => {
     );
     assert.deepEqual(
       collection.item.map((folder) => folder.name),
-      ["auth", "kyc", "people", "audit", "streams", "restaurants", "menu", "orders", WORKFLOW_FOLDER],
+      [
+        "auth",
+        "kyc",
+        "people",
+        "audit",
+        "streams",
+        "restaurants",
+        "menu",
+        "restaurant applications",
+        "orders",
+        WORKFLOW_FOLDER,
+      ],
     );
     const ids = collection.item.flatMap((folder) => folder.item.map((item) => item.id));
     assert.equal(new Set(ids).size, ids.length);

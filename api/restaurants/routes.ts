@@ -59,23 +59,33 @@ const MenuItem = z
 const Name = z.string().trim().min(1).max(100);
 const Description = z.string().trim().max(1000);
 
+/** A restaurant's name, location and platform fee, as registering it (or applying for it) takes them. */
+export const RestaurantName = z
+  .string("the restaurant's name, as text")
+  .trim()
+  .min(1, "enter the restaurant's name")
+  .max(100, "at most 100 characters")
+  .meta({ examples: ["Test Restaurant"] });
+export const RestaurantLocation = z
+  .string("where the restaurant is, as text")
+  .trim()
+  .min(1, "enter where the restaurant is")
+  .max(200, "at most 200 characters")
+  .meta({ examples: ["Test City"] });
+export const PlatformFeeBps = z
+  .number("the platform fee in basis points, a whole number")
+  .int("the platform fee in basis points, a whole number")
+  .min(0, "the platform fee cannot be negative")
+  .max(5000, "the platform fee is at most 5000 basis points (50 %)")
+  .default(1000)
+  .meta({ description: "Platform fee in basis points (1000 = 10 %)", examples: [1000] });
+
 const NewRestaurant = z
   .object({
-    name: Name.meta({ examples: ["Test Restaurant"] }),
-    location: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .meta({ examples: ["Test City"] }),
+    name: RestaurantName,
+    location: RestaurantLocation,
     owner: Address.meta({ description: "The franchisee: receives the franchise NFT; must be KYC-verified" }),
-    fee_bps: z
-      .number()
-      .int()
-      .min(0)
-      .max(5000)
-      .default(1000)
-      .meta({ description: "Platform fee", examples: [1000] }),
+    fee_bps: PlatformFeeBps,
   })
   .meta({ id: "NewRestaurant" });
 

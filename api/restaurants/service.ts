@@ -3,6 +3,7 @@
  * chain (owner, fee, active) read from the mirror. Registering writes the profile, stores the
  * NFT's metadata on IPFS and queues the on-chain registration, in one transaction.
  */
+import type { PoolClient } from "pg";
 import { getAddress, type Address } from "viem";
 
 import { inTransaction, onlyRow } from "../../lib/db/client.ts";
@@ -42,12 +43,16 @@ const SELECT_RESTAURANTS = `
     FROM restaurant r
     FULL JOIN (SELECT * FROM franchise WHERE block_to IS NULL) f ON f.restaurant_id = r.id`;
 
+/** Where a restaurant stands from its franchise in the mirror: none yet (queued for the chain), active or not. */
+export const restaurantStatus = (active: boolean | null): RestaurantStatus =>
+  active === null ? "registering" : active ? "active" : "inactive";
+
 function viewOf(row: RestaurantRow): RestaurantView {
   return {
     id: row.id,
     name: row.name,
     location: row.location,
-    status: row.active === null ? "registering" : row.active ? "active" : "inactive",
+    status: restaurantStatus(row.active),
     owner: row.owner,
     fee_bps: row.fee_bps,
     metadata_uri: row.metadata_uri ?? (row.metadata_cid === null ? null : `ipfs://${row.metadata_cid}`),
@@ -61,23 +66,38 @@ export interface RegisterRestaurant {
   readonly feeBps: number;
 }
 
+/**
+ * SQL that is true when the mirror shows the lower-case address `account` (an SQL expression)
+ * KYC-verified now at level `level` (an SQL expression): what FranchiseNFT asks of owners.
+ */
+export const verifiedOwnerSql = (account: string, level: string): string =>
+  `EXISTS (
+     SELECT 1 FROM kyc_attestation k
+      WHERE k.account = ${account} AND k.block_to IS NULL AND NOT k.revoked AND k.expires_at > now()
+        AND k.level >= ${level}
+   )`;
+
 /** Whether the mirror shows `account` KYC-verified at the franchise's required level now. */
 async function isVerifiedOwner(platform: Platform, account: string): Promise<boolean> {
   const level = await platform.chain.requiredKycLevel();
   const { rows } = await platform.db.pool.query<{ verified: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM kyc_attestation k
-        WHERE k.account = $1 AND k.block_to IS NULL AND NOT k.revoked AND k.expires_at > now() AND k.level >= $2
-     ) AS verified`,
+    `SELECT ${verifiedOwnerSql("$1", "$2")} AS verified`,
     [account, level],
   );
   return rows[0]?.verified ?? false;
 }
 
+/**
+ * Work done in the registration's transaction once the restaurant row and its outbox row are
+ * written (e.g. marking the application it came from approved); throwing undoes the registration.
+ */
+export type WithinRegistration = (client: PoolClient, restaurantId: string) => Promise<void>;
+
 export async function registerRestaurant(
   platform: Platform,
   principal: Principal,
   input: RegisterRestaurant,
+  within?: WithinRegistration,
 ): Promise<RestaurantView> {
   if (!hasRole(principal, "admin")) throw forbidden("only an admin registers restaurants");
   if (principal.kind !== "user") throw forbidden();
@@ -95,7 +115,7 @@ export async function registerRestaurant(
 
   let id: string;
   try {
-    id = await insertRestaurant(platform, principal.userId, input, owner, cid);
+    id = await insertRestaurant(platform, principal.userId, input, owner, cid, within);
   } catch (error) {
     await forgetMetadata(platform, cid);
     throw error;
@@ -134,6 +154,7 @@ function insertRestaurant(
   input: RegisterRestaurant,
   owner: string,
   cid: string,
+  within: WithinRegistration | undefined,
 ): Promise<string> {
   return inTransaction(platform.db.pool, async (client) => {
     // Restaurant ids are franchise NFT ids: one allocator, above every id the chain already has.
@@ -158,6 +179,7 @@ function insertRestaurant(
     if (!(await enqueue(client, "register_franchise", registration))) {
       throw new Error(`an outbox row registering restaurant ${allocated} exists already`);
     }
+    await within?.(client, allocated);
     return allocated;
   });
 }

@@ -105,6 +105,8 @@ interface Request {
   readonly body?: unknown;
   /** A throwaway API key the request acts on (checked afterwards). */
   readonly throwaway?: { readonly id: string; readonly key: string };
+  /** A throwaway restaurant application the request acts on (closed afterwards). */
+  readonly application?: string;
 }
 
 /** One row of the matrix: a request (made fresh per cell) and who may make it. */
@@ -162,6 +164,34 @@ async function throwawayItem(fx: Fixture): Promise<string> {
   });
   assert.equal(reply.status, 201, JSON.stringify(reply.body));
   return reply.body.id;
+}
+
+/** A pending restaurant application of `person`'s, made for one cell. */
+async function throwawayApplication(fx: Fixture, person: Person): Promise<string> {
+  const reply = await fx.stack.call<{ id: string }>("POST", `${API}/restaurant-applications`, {
+    token: person.token,
+    body: { name: "Matrix Application", location: "Zugdidi" },
+  });
+  assert.equal(reply.status, 201, JSON.stringify(reply.body));
+  return reply.body.id;
+}
+
+/**
+ * The application's status after the cell; a pending one is rejected by the admin, since a person
+ * has one pending application at a time and the next cell may need theirs.
+ */
+async function closeApplication(fx: Fixture, id: string): Promise<string> {
+  const reply = await fx.stack.call<{ status: string }>("GET", `${API}/restaurant-applications/${id}`, {
+    token: fx.stack.adminToken,
+  });
+  if (reply.body.status === "pending") {
+    const rejected = await fx.stack.call("POST", `${API}/restaurant-applications/${id}/reject`, {
+      token: fx.stack.adminToken,
+      body: { reason: "matrix clean-up" },
+    });
+    assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
+  }
+  return reply.body.status;
 }
 
 async function menuItem(
@@ -459,6 +489,20 @@ const ROWS: readonly Row[] = [
     },
   },
 
+  {
+    operationId: "listUsers",
+    scenario: "find the people holding roles: admins only",
+    allow: ["admin"],
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/users?role=any` }),
+    verify: (fx, _who, _request, reply, allowed) => {
+      if (!allowed) return;
+      const ids = (reply.body as { users: { id: string }[] }).users.map((user) => user.id);
+      for (const holder of [fx.people.admin, fx.people.auditor, fx.people.kycOfficer])
+        assert.ok(ids.includes(holder.userId));
+    },
+  },
+
   // --- restaurants and menus -------------------------------------------------------------------
   {
     operationId: "registerRestaurant",
@@ -470,6 +514,109 @@ const ROWS: readonly Row[] = [
       path: `${API}/restaurants`,
       body: { name: "Matrix Restaurant", location: "Batumi", owner: localAccount(ACCOUNT.franchisee2).address },
     }),
+  },
+  {
+    operationId: "applyForRestaurant",
+    scenario: "people apply for themselves",
+    allow: PEOPLE,
+    ok: 201,
+    request: () => ({
+      method: "POST",
+      path: `${API}/restaurant-applications`,
+      body: { name: "Matrix Application", location: "Zugdidi" },
+    }),
+    verify: async (fx, who, _request, reply, allowed) => {
+      if (!allowed) return;
+      const created = reply.body as { id: string; applicant_id: string };
+      assert.equal(created.applicant_id, ownUserId(fx, who));
+      assert.equal(await closeApplication(fx, created.id), "pending");
+    },
+  },
+  {
+    operationId: "listRestaurantApplications",
+    scenario: "admins list every application, people their own",
+    allow: PEOPLE,
+    ok: 200,
+    request: async (fx) => ({
+      method: "GET",
+      path: `${API}/restaurant-applications`,
+      application: await throwawayApplication(fx, fx.people.customer2),
+    }),
+    verify: async (fx, who, request, reply, allowed) => {
+      if (allowed) {
+        const listed = (reply.body as { applications: { id: string; applicant_id: string }[] }).applications;
+        if (who === "admin") assert.ok(listed.some((application) => application.id === request.application));
+        else assert.ok(listed.every((application) => application.applicant_id === ownUserId(fx, who)));
+      }
+      await closeApplication(fx, request.application ?? "");
+    },
+  },
+  {
+    operationId: "getRestaurantApplication",
+    scenario: "customer1's application (its applicant, admins)",
+    allow: ["customer1", "admin"],
+    ok: 200,
+    request: async (fx) => {
+      const id = await throwawayApplication(fx, fx.people.customer1);
+      return { method: "GET", path: `${API}/restaurant-applications/${id}`, application: id };
+    },
+    verify: async (fx, _who, request) => {
+      await closeApplication(fx, request.application ?? "");
+    },
+  },
+  {
+    operationId: "approveRestaurantApplication",
+    scenario: "approve franchisee B's application (KYC-verified): admins only",
+    allow: ["admin"],
+    ok: 200,
+    request: async (fx) => {
+      const id = await throwawayApplication(fx, fx.people.franchiseeB);
+      return {
+        method: "POST",
+        path: `${API}/restaurant-applications/${id}/approve`,
+        body: { fee_bps: 1000 },
+        application: id,
+      };
+    },
+    verify: async (fx, _who, request, _reply, allowed) => {
+      assert.equal(await closeApplication(fx, request.application ?? ""), allowed ? "approved" : "pending");
+    },
+  },
+  {
+    operationId: "approveRestaurantApplication",
+    scenario: "approve customer1's application (not KYC-verified): refused for everyone",
+    allow: ["admin"],
+    ok: 409,
+    request: async (fx) => {
+      const id = await throwawayApplication(fx, fx.people.customer1);
+      return {
+        method: "POST",
+        path: `${API}/restaurant-applications/${id}/approve`,
+        body: { fee_bps: 1000 },
+        application: id,
+      };
+    },
+    verify: async (fx, _who, request) => {
+      assert.equal(await closeApplication(fx, request.application ?? ""), "pending");
+    },
+  },
+  {
+    operationId: "rejectRestaurantApplication",
+    scenario: "reject customer2's application: admins only",
+    allow: ["admin"],
+    ok: 200,
+    request: async (fx) => {
+      const id = await throwawayApplication(fx, fx.people.customer2);
+      return {
+        method: "POST",
+        path: `${API}/restaurant-applications/${id}/reject`,
+        body: { reason: "matrix check" },
+        application: id,
+      };
+    },
+    verify: async (fx, _who, request, _reply, allowed) => {
+      assert.equal(await closeApplication(fx, request.application ?? ""), allowed ? "rejected" : "pending");
+    },
   },
   {
     operationId: "listRestaurants",

@@ -20,6 +20,13 @@ const Audit = lazy(async () => ({ default: (await import("./pages/Audit.tsx")).A
 const AdminRestaurants = lazy(async () => ({
   default: (await import("./pages/AdminRestaurants.tsx")).AdminRestaurants,
 }));
+const AdminApplications = lazy(async () => ({
+  default: (await import("./pages/AdminApplications.tsx")).AdminApplications,
+}));
+const AdminRoles = lazy(async () => ({ default: (await import("./pages/AdminRoles.tsx")).AdminRoles }));
+const AdminParameters = lazy(async () => ({
+  default: (await import("./pages/AdminParameters.tsx")).AdminParameters,
+}));
 const Menu = lazy(async () => ({ default: (await import("./pages/Menu.tsx")).Menu }));
 const OrdersBoard = lazy(async () => ({ default: (await import("./pages/OrdersBoard.tsx")).OrdersBoard }));
 const Register = lazy(async () => ({ default: (await import("./pages/Register.tsx")).Register }));
@@ -51,6 +58,9 @@ const router = createBrowserRouter([
       { path: "/menu", element: later(<Menu />) },
       { path: "/orders", element: later(<OrdersBoard />) },
       { path: "/admin/restaurants", element: later(<AdminRestaurants />) },
+      { path: "/admin/applications", element: later(<AdminApplications />) },
+      { path: "/admin/roles", element: later(<AdminRoles />) },
+      { path: "/admin/parameters", element: later(<AdminParameters />) },
       { path: "/audit", element: later(<Audit />) },
       { path: "*", element: <NotFound /> },
     ],

@@ -5,6 +5,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
+import type { adminEn } from "./locales/admin/en.ts";
 import { en } from "./locales/en.ts";
 import { ka } from "./locales/ka.ts";
 import { ru } from "./locales/ru.ts";
@@ -16,7 +17,8 @@ const STORAGE_KEY = "hotpot.locale";
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: typeof en };
+    // "admin" is added by the admin pages' chunk when it loads (pages/admin.tsx).
+    resources: { translation: typeof en; admin: typeof adminEn };
   }
 }
 

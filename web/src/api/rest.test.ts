@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ApiProblem, call } from "./rest.ts";
+import { ApiProblem, call, formProblem } from "./rest.ts";
 
 describe("ApiProblem", () => {
   it("maps the API's issues onto the fields they name", () => {
@@ -36,5 +36,24 @@ describe("ApiProblem", () => {
     ).catch((caught: unknown) => caught);
     expect((error as ApiProblem).status).toBe(403);
     expect((error as ApiProblem).message).toBe("only an admin registers restaurants");
+  });
+});
+
+describe("formProblem", () => {
+  it("puts field issues beside their fields and leaves the form nothing to say", () => {
+    const problem = new ApiProblem(
+      400,
+      { error: "invalid body", issues: [{ path: "body.fee_bps", message: "at most 5000" }] },
+      "400",
+    );
+    expect(formProblem(problem)).toEqual({ fields: { fee_bps: "at most 5000" }, form: undefined });
+  });
+
+  it("gives the form a refusal that names no field, and a network failure", () => {
+    const conflict = new ApiProblem(409, { error: "not KYC-verified", code: "kyc_required" }, "409");
+    expect(formProblem(conflict)).toEqual({ fields: {}, form: conflict });
+    const network = new ApiProblem(undefined, undefined, "Failed to fetch");
+    expect(formProblem(network).form).toBe(network);
+    expect(formProblem(null)).toEqual({ fields: {}, form: null });
   });
 });

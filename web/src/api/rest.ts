@@ -68,3 +68,9 @@ export async function call<T>(request: Promise<{ data?: T; error?: unknown; resp
   const body = typeof result.error === "object" && result.error !== null ? (result.error as ErrorBody) : undefined;
   throw new ApiProblem(result.response.status, body, `${result.response.status} ${result.response.statusText}`);
 }
+
+/** A failed submission, split for its form: each field the API named gets its message; anything else is the form's. */
+export function formProblem(error: unknown): { fields: Readonly<Record<string, string>>; form: unknown } {
+  const fields = error instanceof ApiProblem ? error.fields : {};
+  return { fields, form: Object.keys(fields).length > 0 ? undefined : error };
+}

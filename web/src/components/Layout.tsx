@@ -28,8 +28,8 @@ export function Layout(): ReactNode {
           {session !== undefined && <NavLink to="/my-orders">{t("nav.myOrders")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/menu">{t("nav.menu")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/orders">{t("nav.orders")}</NavLink>}
-          {hasRole("admin") && <NavLink to="/register">{t("nav.register")}</NavLink>}
-          {hasRole("admin") && <NavLink to="/admin/restaurants">{t("nav.admin")}</NavLink>}
+          {session !== undefined && <NavLink to="/register">{t("nav.register")}</NavLink>}
+          {hasRole("admin") && <NavLink to="/admin/applications">{t("nav.admin")}</NavLink>}
           {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit">{t("nav.audit")}</NavLink>}
         </nav>
         <div className="account">

@@ -1,0 +1,80 @@
+/**
+ * The admin pages' strings, in their own i18next namespace ("admin"): they load with the admin
+ * chunks (web/src/pages/admin.tsx adds them), so customers never download them.
+ */
+export const adminEn = {
+  nav: {
+    label: "Administration",
+    restaurants: "Restaurants",
+    applications: "Applications",
+    roles: "Roles",
+    parameters: "Parameters",
+  },
+  adminOnly: "Only admins can open this page.",
+  applications: {
+    title: "Restaurant applications",
+    show: "Show",
+    filters: { pending: "Waiting for a decision", approved: "Approved", rejected: "Rejected", all: "All" },
+    empty: "No applications here.",
+    more: "Show more",
+    applicant: "Applicant",
+    appliedAt: "Applied",
+    location: "Location",
+    note: "Note",
+    kyc: "KYC",
+    kycVerified: "verified",
+    kycMissing: "not verified: approval waits until the applicant is",
+    status: "Status",
+    statuses: { pending: "waiting for a decision", approved: "approved", rejected: "rejected" },
+    fee: "Platform fee (%)",
+    feeInvalid: "Enter a fee from 0 to 50 %, with at most two decimals.",
+    approve: "Approve",
+    reason: "Reason for rejecting",
+    reject: "Reject",
+    restaurant: "Restaurant {{id}}: {{status}}",
+    rejectedBecause: "Rejected: {{reason}}",
+    approvedNotice: "{{name}} is approved: restaurant {{id}} is being registered on chain.",
+    rejectedNotice: "{{name}} is rejected; the applicant sees why.",
+    restaurantStatuses: { registering: "being registered on chain", active: "active", inactive: "inactive" },
+  },
+  roles: {
+    title: "Roles",
+    intro: "Grant and revoke the roles people hold. A change reaches a person's requests when they next sign in.",
+    search: "Address",
+    searchHint: "The wallet or custodial address the person signs in with (0x and 40 hex digits).",
+    find: "Find",
+    showHolders: "Show the role holders",
+    holders: "People holding a role",
+    found: "Found",
+    noHolders: "Nobody holds a role yet.",
+    notFound: "Nobody with this address has signed in yet.",
+    custodial: "custodial account",
+    since: "Since {{date}}",
+    rolesOf: "Roles of {{address}}",
+    names: { admin: "Admin", kyc_officer: "KYC officer", auditor: "Auditor" },
+    save: "Save roles",
+    saved: "Saved: {{roles}}. They apply from the person's next sign-in.",
+    none: "no roles",
+  },
+  parameters: {
+    title: "Platform parameters",
+    intro: "The platform's settings as its contracts announced them on chain, read from the chain mirror.",
+    asOf: "As of block {{block}}, {{time}}.",
+    notIndexed: "The mirror has not indexed a block yet.",
+    empty: "No parameter has been set on chain yet.",
+    value: "Value",
+    setAt: "Set at block",
+    refresh: "Refresh",
+    names: {
+      treasury: "Treasury (receives the platform's fees)",
+      cardRewardPerUnit: "Loyalty reward of card payments",
+      requiredKycLevel: "KYC level franchise owners need",
+      paused: "{{contract}} paused",
+      currency: "Payment token {{token}}",
+    },
+  },
+};
+
+/** Every locale has exactly these keys (the compiler checks), each a string. */
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+export type AdminDictionary = Strings<typeof adminEn>;
