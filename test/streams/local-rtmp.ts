@@ -132,6 +132,8 @@ describe(
       const head = await playbackHead(started.stream.playback_url ?? "");
       assert.equal(head.subarray(0, 3).toString("latin1"), "FLV", "the playback is an FLV stream");
       assert.ok(head.length >= 13);
+      // The test pattern has no sound: announced as video only, so players do not wait for audio.
+      assert.equal(head[4], 0x01, "FLV header flags: video, no audio");
       assert.deepEqual(media.publishing(), [1n]);
 
       assert.equal(await publishing, 0, "ffmpeg published without errors");
