@@ -61,6 +61,8 @@ export interface ApiContext {
   readonly metricsToken?: string;
   /** The built web app (web/dist), served at `/` with its client-side routes; without it `/` is a 404. */
   readonly webDist?: string;
+  /** Origins the web app plays kitchen streams from (the media server's HTTP-FLV), allowed by its CSP. */
+  readonly mediaOrigins?: readonly string[];
 }
 
 export interface WriteSide {
@@ -96,14 +98,23 @@ const GRAPHIQL_CSP = {
   "connect-src": ["'self'", "https://unpkg.com"],
 };
 
+/**
+ * Everything but GraphiQL: helmet's default policy, plus what the kitchen-stream player needs: it
+ * fetches the HTTP-FLV stream from the media server and plays it through Media Source Extensions,
+ * whose video source is a blob: URL.
+ */
+function webCsp(mediaOrigins: readonly string[]): Record<string, string[]> {
+  return { "connect-src": ["'self'", ...mediaOrigins], "media-src": ["'self'", "blob:"] };
+}
+
 /** The API's own routes: never answered with the web app's page, so their 404s stay JSON. */
 const API_ROUTE_PREFIXES = [API_PREFIX, GRAPHQL_PATH, "/docs", "/ipfs", "/health", "/ready", "/metrics"];
 
 /**
  * The web app, same origin as the API: its hashed assets (cached for a year, as their names change
  * with their content), and index.html for any other GET a browser navigates to, so client-side
- * routes (/menu, /order/…) survive a reload. helmet's default CSP already fits it: scripts, styles
- * and connections (fetch, the subscriptions' EventSource) are all 'self'.
+ * routes (/menu, /order/…) survive a reload. Its CSP (webCsp) keeps scripts and styles 'self'; it
+ * connects to 'self' (fetch, the subscriptions' EventSource) and to the media server.
  */
 function webApp(dist: string): express.Router {
   const router = express.Router();
@@ -181,7 +192,7 @@ export function createApiApp(context: ApiContext): ApiApp {
   // Security headers on every response. GraphiQL (GET /graphql in a browser) loads its page from
   // unpkg.com and starts with an inline script, so /graphql's policy allows those; nothing else does.
   const graphiqlHeaders = helmet({ contentSecurityPolicy: { directives: GRAPHIQL_CSP } });
-  const securityHeaders = helmet();
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: webCsp(context.mediaOrigins ?? []) } });
   app.use((request, response, next) => {
     if (request.path === GRAPHQL_PATH || request.path.startsWith(`${GRAPHQL_PATH}/`))
       graphiqlHeaders(request, response, next);

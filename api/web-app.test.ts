@@ -15,7 +15,7 @@ describe("the web app served at /", () => {
     await mkdir(path.join(dist, "assets"));
     await writeFile(path.join(dist, "index.html"), '<!doctype html><div id="root"></div>');
     await writeFile(path.join(dist, "assets", "index-abc123.js"), "console.log('app')");
-    api = await startTestApi({ context: { webDist: dist } });
+    api = await startTestApi({ context: { webDist: dist, mediaOrigins: ["http://127.0.0.1:8000"] } });
   });
 
   after(async () => {
@@ -34,6 +34,13 @@ describe("the web app served at /", () => {
       assert.equal(response.headers.get("cache-control"), "no-cache", route);
       assert.match(response.headers.get("content-security-policy") ?? "", /script-src 'self'/, route);
     }
+  });
+
+  it("lets the page play kitchen streams: fetch from the media server, video from blob: URLs", async () => {
+    const policy = (await get("/")).headers.get("content-security-policy") ?? "";
+    assert.match(policy, /connect-src 'self' http:\/\/127\.0\.0\.1:8000(;|$)/);
+    assert.match(policy, /media-src 'self' blob:(;|$)/);
+    assert.match(policy, /default-src 'self'/);
   });
 
   it("serves hashed assets for a year, and a missing asset is a 404, not the page", async () => {

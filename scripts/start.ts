@@ -260,6 +260,7 @@ try {
     metricsToken: config.metricsToken,
     write: writeSide.write,
     webDist,
+    mediaOrigins: [new URL(config.streaming.publicPlaybackUrl).origin],
   });
   await api.listening();
   const app = api.app;

@@ -18,5 +18,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test-setup.ts"],
+    // A ceiling, not a speed check: on a loaded 2-core machine a form test with typing can pass 5 s.
+    testTimeout: 30_000,
   },
 });

@@ -12,6 +12,7 @@ import * as orders from "./orders.ts";
 import * as pagination from "./pagination.ts";
 import * as platform from "./platform.ts";
 import * as restaurants from "./restaurants.ts";
+import * as revenue from "./revenue.ts";
 import * as scalars from "./scalars.ts";
 import * as tokens from "./tokens.ts";
 import * as writes from "./writes.ts";
@@ -34,6 +35,7 @@ const modules = [
   accounts,
   orders,
   restaurants,
+  revenue,
   kyc,
   tokens,
   events,

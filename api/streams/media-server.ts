@@ -8,7 +8,10 @@
  *   own donePublish, which is also handled and is then a no-op);
  * - while a publisher is connected, `alive` is called every `heartbeatMs`: the sign of life the
  *   stream service's sweeper relies on when an unpublish is lost (process crash), and the check that
- *   the key is still valid (a stopped stream's publisher is disconnected).
+ *   the key is still valid (a stopped stream's publisher is disconnected);
+ * - each HTTP-FLV viewer's header says whether the stream carries audio (node-media-server always
+ *   announces audio and video, and a player such as mpegts.js then waits forever for the audio of
+ *   an encoder that sends video only).
  *
  * node-media-server keeps its state in a module-level context: one instance per process.
  */
@@ -62,6 +65,16 @@ interface NmsSession {
   /** 0 while connected; the disconnect time (ms) after. */
   endTime: number;
   close(): void;
+  /** The stream a player session plays (set before its play is reported). */
+  readonly broadcast?: NmsBroadcast;
+}
+
+/** The part of a node-media-server broadcast (one stream path) this wrapper uses. */
+interface NmsBroadcast {
+  /** What each new HTTP-FLV viewer receives first. */
+  flvHeader: Buffer;
+  /** The audio configuration tag; null until (unless) the publisher sends audio. */
+  readonly flvAudioHeader: Buffer | null;
 }
 
 interface NmsInstance {
@@ -115,6 +128,9 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
   const { logger, hooks } = options;
   const NodeMediaServer = require("node-media-server") as NmsConstructor;
   const nmsLogger = require("node-media-server/src/core/logger.js") as { level: string };
+  const Flv = require("node-media-server/src/protocol/flv.js") as {
+    createHeader(hasAudio: boolean, hasVideo: boolean): Buffer;
+  };
   // Its constructor sets its console logger to "debug"; keep it to warnings.
   Object.defineProperty(nmsLogger, "level", { get: () => "warn", set: () => undefined, configurable: true });
   mkdirSync(options.dataDir, { recursive: true });
@@ -171,6 +187,12 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
         session.close();
       }
     })();
+  });
+
+  // Reported before the viewer is sent the header: a video-only stream is announced as one.
+  nms.on("prePlay", (session) => {
+    const { broadcast } = session;
+    if (broadcast !== undefined) broadcast.flvHeader = Flv.createHeader(broadcast.flvAudioHeader !== null, true);
   });
 
   nms.on("donePublish", (session) => {

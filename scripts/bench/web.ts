@@ -29,7 +29,7 @@ const TARGET_JS_KB = 200;
 const TARGET_FCP_MS = 1_000;
 const TARGET_SETTLED_MS = 1_000;
 /** Chunks only franchisees, admins and auditors need: customer pages must not load them. */
-const STAFF_CHUNKS = /(Menu|OrdersBoard|Register|Admin\w*|admin|Audit)-[\w-]+\.js$/;
+const STAFF_CHUNKS = /(Menu|OrdersBoard|Register|Admin\w*|admin|Audit|Revenue|ApiKeys|StreamControl)-[\w-]+\.js$/;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

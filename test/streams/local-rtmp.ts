@@ -6,7 +6,6 @@
  * after ffmpeg stops the session is closed and its hours are counted. Stopping revokes the key.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,46 +18,11 @@ import { freePort } from "../../local/devchain/free-port.ts";
 import { createLocalProvider } from "../../api/streams/providers/local.ts";
 import type { MediaServer } from "../../api/streams/media-server.ts";
 import type { TestDatabase } from "../helpers/database.ts";
+import { HAVE_FFMPEG, publishTestPattern } from "../support/test-pattern.ts";
 import { eventually, logger, serve, streamFixture, type TestServer } from "./helpers.ts";
 
-const HAVE_FFMPEG = spawnSync("ffmpeg", ["-version"]).status === 0;
-
-/** Publishes `seconds` of 320x240 test pattern; resolves with ffmpeg's exit code. */
-function publish(url: string, seconds: number): Promise<number | null> {
-  const ffmpeg = spawn(
-    "ffmpeg",
-    [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-re",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc=size=320x240:rate=15",
-      "-t",
-      String(seconds),
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-tune",
-      "zerolatency",
-      "-g",
-      "15",
-      "-f",
-      "flv",
-      url,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  ffmpeg.stderr.resume();
-  return new Promise((resolve) =>
-    ffmpeg.on("exit", (code) => {
-      resolve(code);
-    }),
-  );
-}
+/** Publishes `seconds` of test pattern; resolves with ffmpeg's exit code. */
+const publish = (url: string, seconds: number): Promise<number | null> => publishTestPattern(url, seconds).exited;
 
 /** The first bytes of the HTTP-FLV playback. */
 async function playbackHead(url: string): Promise<Buffer> {
@@ -168,6 +132,8 @@ describe(
       const head = await playbackHead(started.stream.playback_url ?? "");
       assert.equal(head.subarray(0, 3).toString("latin1"), "FLV", "the playback is an FLV stream");
       assert.ok(head.length >= 13);
+      // The test pattern has no sound: announced as video only, so players do not wait for audio.
+      assert.equal(head[4], 0x01, "FLV header flags: video, no audio");
       assert.deepEqual(media.publishing(), [1n]);
 
       assert.equal(await publishing, 0, "ffmpeg published without errors");

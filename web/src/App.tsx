@@ -30,6 +30,9 @@ const AdminParameters = lazy(async () => ({
 const Menu = lazy(async () => ({ default: (await import("./pages/Menu.tsx")).Menu }));
 const OrdersBoard = lazy(async () => ({ default: (await import("./pages/OrdersBoard.tsx")).OrdersBoard }));
 const Register = lazy(async () => ({ default: (await import("./pages/Register.tsx")).Register }));
+const Revenue = lazy(async () => ({ default: (await import("./pages/Revenue.tsx")).Revenue }));
+const ApiKeys = lazy(async () => ({ default: (await import("./pages/ApiKeys.tsx")).ApiKeys }));
+const StreamControl = lazy(async () => ({ default: (await import("./pages/StreamControl.tsx")).StreamControl }));
 
 const later = (page: ReactNode): ReactNode => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
@@ -57,6 +60,9 @@ const router = createBrowserRouter([
       { path: "/register", element: later(<Register />) },
       { path: "/menu", element: later(<Menu />) },
       { path: "/orders", element: later(<OrdersBoard />) },
+      { path: "/revenue", element: later(<Revenue />) },
+      { path: "/api-keys", element: later(<ApiKeys />) },
+      { path: "/stream", element: later(<StreamControl />) },
       { path: "/admin/restaurants", element: later(<AdminRestaurants />) },
       { path: "/admin/applications", element: later(<AdminApplications />) },
       { path: "/admin/roles", element: later(<AdminRoles />) },

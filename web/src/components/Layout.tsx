@@ -28,6 +28,9 @@ export function Layout(): ReactNode {
           {session !== undefined && <NavLink to="/my-orders">{t("nav.myOrders")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/menu">{t("nav.menu")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/orders">{t("nav.orders")}</NavLink>}
+          {(franchisee || hasRole("admin")) && <NavLink to="/revenue">{t("revenue.nav")}</NavLink>}
+          {(franchisee || hasRole("admin")) && <NavLink to="/stream">{t("stream.nav")}</NavLink>}
+          {(franchisee || hasRole("admin")) && <NavLink to="/api-keys">{t("apiKeys.nav")}</NavLink>}
           {session !== undefined && <NavLink to="/register">{t("nav.register")}</NavLink>}
           {hasRole("admin") && <NavLink to="/admin/applications">{t("nav.admin")}</NavLink>}
           {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit">{t("nav.audit")}</NavLink>}

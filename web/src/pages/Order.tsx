@@ -91,6 +91,14 @@ export function Order(): ReactNode {
             </th>
             <td data-testid="order-total">{formatGel(data.total_tetri, i18n.language)}</td>
           </tr>
+          {data.refunded_tetri > 0 && (
+            <tr>
+              <th scope="row" colSpan={2}>
+                {t("order.refunded")}
+              </th>
+              <td data-testid="order-refunded">{formatGel(data.refunded_tetri, i18n.language)}</td>
+            </tr>
+          )}
         </tfoot>
       </table>
       {data.status === "placed" && (

@@ -1,14 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type SyntheticEvent, type ReactNode } from "react";
+import { Fragment, useEffect, useState, type SyntheticEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { subscribe } from "../api/graphql.ts";
-import { api, call } from "../api/rest.ts";
+import { api, ApiProblem, call, type Schemas } from "../api/rest.ts";
 import { useSession } from "../auth/session.tsx";
-import { Empty, ErrorState, FormError, Loading } from "../components/states.tsx";
+import { Empty, ErrorState, Field, FormError, Loading } from "../components/states.tsx";
 import { graphql } from "../generated/gql/index.ts";
-import { formatGel } from "../money.ts";
+import { formatGel, parseGel } from "../money.ts";
 import { useManagedRestaurant } from "./managed.tsx";
 import { SignInChoices } from "./SignIn.tsx";
 
@@ -32,6 +32,7 @@ export function OrdersBoard(): ReactNode {
   const { selected, picker, pending } = useManagedRestaurant();
   const restaurantId = selected?.id ?? "";
   const [taking, setTaking] = useState(false);
+  const [refunding, setRefunding] = useState<string>();
   const orders = useQuery({
     queryKey: ["board", restaurantId],
     enabled: restaurantId !== "",
@@ -44,11 +45,8 @@ export function OrdersBoard(): ReactNode {
       void queries.invalidateQueries({ queryKey: ["board", restaurantId] });
     });
   }, [restaurantId, queries]);
-  const act = useMutation({
-    mutationFn: async ({ id, action }: { id: string; action: "fulfil" | "refund" }): Promise<void> => {
-      if (action === "fulfil") await call(api.POST("/api/v1/orders/{id}/fulfill", { params: { path: { id } } }));
-      else await call(api.POST("/api/v1/orders/{id}/refund", { params: { path: { id } }, body: {} }));
-    },
+  const fulfil = useMutation({
+    mutationFn: (id: string) => call(api.POST("/api/v1/orders/{id}/fulfill", { params: { path: { id } } })),
     onSettled: () => queries.invalidateQueries({ queryKey: ["board", restaurantId] }),
   });
 
@@ -86,7 +84,7 @@ export function OrdersBoard(): ReactNode {
           }}
         />
       )}
-      <FormError error={act.error} />
+      <FormError error={fulfil.error} />
       {orders.isPending ? (
         <Loading />
       ) : orders.isError ? (
@@ -107,41 +105,66 @@ export function OrdersBoard(): ReactNode {
           </thead>
           <tbody>
             {orders.data.orders.map((order) => (
-              <tr key={order.id} data-testid="order-row" data-order-id={order.id}>
-                <td>
-                  <Link to={`/order/${order.id}`}>{new Date(order.created_at).toLocaleTimeString(i18n.language)}</Link>
-                </td>
-                <td>{order.items.map((line) => `${line.name} × ${line.quantity}`).join(", ")}</td>
-                <td>{formatGel(order.total_tetri, i18n.language)}</td>
-                <td data-testid="order-row-status">{t(`order.statuses.${order.status}`)}</td>
-                <td className="actions">
-                  {order.status === "settled" && (
-                    <button
-                      type="button"
-                      data-testid="fulfil"
-                      disabled={act.isPending}
-                      onClick={() => {
-                        act.mutate({ id: order.id, action: "fulfil" });
-                      }}
-                    >
-                      {t("board.fulfil")}
-                    </button>
-                  )}
-                  {(order.status === "paid" || order.status === "settled") && (
-                    <button
-                      type="button"
-                      className="secondary"
-                      data-testid="refund"
-                      disabled={act.isPending}
-                      onClick={() => {
-                        if (window.confirm(t("board.confirmRefund"))) act.mutate({ id: order.id, action: "refund" });
-                      }}
-                    >
-                      {t("board.refund")}
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <Fragment key={order.id}>
+                <tr data-testid="order-row" data-order-id={order.id}>
+                  <td>
+                    <Link to={`/order/${order.id}`}>
+                      {new Date(order.created_at).toLocaleTimeString(i18n.language)}
+                    </Link>
+                  </td>
+                  <td>{order.items.map((line) => `${line.name} × ${line.quantity}`).join(", ")}</td>
+                  <td>
+                    {formatGel(order.total_tetri, i18n.language)}
+                    {order.refunded_tetri > 0 && (
+                      <small className="muted" data-testid="order-row-refunded">
+                        {" "}
+                        {t("board.refunded", { amount: formatGel(order.refunded_tetri, i18n.language) })}
+                      </small>
+                    )}
+                  </td>
+                  <td data-testid="order-row-status">{t(`order.statuses.${order.status}`)}</td>
+                  <td className="actions">
+                    {order.status === "settled" && (
+                      <button
+                        type="button"
+                        data-testid="fulfil"
+                        disabled={fulfil.isPending}
+                        onClick={() => {
+                          fulfil.mutate(order.id);
+                        }}
+                      >
+                        {t("board.fulfil")}
+                      </button>
+                    )}
+                    {refundable(order) && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        data-testid="refund"
+                        aria-expanded={refunding === order.id}
+                        onClick={() => {
+                          setRefunding(refunding === order.id ? undefined : order.id);
+                        }}
+                      >
+                        {t("board.refund")}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+                {refunding === order.id && (
+                  <tr>
+                    <td colSpan={5}>
+                      <RefundForm
+                        order={order}
+                        onDone={() => {
+                          setRefunding(undefined);
+                          void queries.invalidateQueries({ queryKey: ["board", restaurantId] });
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -215,6 +238,91 @@ function TillOrder({ restaurantId, onDone }: { restaurantId: string; onDone: () 
         {t("common.cancel")}
       </button>
       <FormError error={place.error} />
+    </form>
+  );
+}
+
+/** Card orders can be refunded in parts until nothing remains; token orders in full while in escrow. */
+function refundable(order: Schemas["Order"]): boolean {
+  if (order.status === "refunded" || order.status === "placed") return false;
+  if (order.payment_method === "card") return order.refunded_tetri < order.total_tetri;
+  return order.status === "paid";
+}
+
+/**
+ * How much to refund: empty means all that remains. A card order may be refunded in parts; the
+ * processor refunds it and the chain records it, after which the board shows the amount refunded.
+ */
+function RefundForm({ order, onDone }: { order: Schemas["Order"]; onDone: () => void }): ReactNode {
+  const { t, i18n } = useTranslation();
+  const [amount, setAmount] = useState("");
+  const [amountIssue, setAmountIssue] = useState<string>();
+  // One key per refund the person means: a retry after a lost answer cannot refund twice.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const card = order.payment_method === "card";
+  const remaining = order.total_tetri - order.refunded_tetri;
+  const refund = useMutation({
+    mutationFn: (tetriText: string | undefined) =>
+      call(
+        api.POST("/api/v1/orders/{id}/refund", {
+          params: { path: { id: order.id } },
+          body: tetriText === undefined ? {} : { amount: tetriText },
+          headers: { "Idempotency-Key": idempotencyKey },
+        }),
+      ),
+    onSuccess: onDone,
+    onError: (error) => {
+      // Refused (not lost): the next attempt is another request.
+      if (error instanceof ApiProblem && !error.network) setIdempotencyKey(crypto.randomUUID());
+    },
+  });
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    if (amount.trim() === "") {
+      setAmountIssue(undefined);
+      refund.mutate(undefined);
+      return;
+    }
+    const parsed = parseGel(amount);
+    if (!parsed.ok) {
+      setAmountIssue(t(parsed.reason === "format" ? "board.refundFormat" : "board.refundRange"));
+      return;
+    }
+    setAmountIssue(undefined);
+    refund.mutate(parsed.amount);
+  };
+  const fields = refund.error instanceof ApiProblem ? refund.error.fields : {};
+  return (
+    <form className="panel" onSubmit={submit} noValidate aria-label={t("board.refundTitle")} data-testid="refund-form">
+      {card ? (
+        <Field
+          id="refund-amount"
+          label={t("board.refundAmount")}
+          hint={t("board.refundHint", { amount: formatGel(remaining, i18n.language) })}
+          error={amountIssue ?? fields.amount}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              data-testid="refund-amount"
+              inputMode="decimal"
+              value={amount}
+              onChange={(event) => {
+                setAmount(event.target.value);
+              }}
+            />
+          )}
+        </Field>
+      ) : (
+        <p>{t("board.refundInFull", { amount: formatGel(order.total_tetri, i18n.language) })}</p>
+      )}
+      <button type="submit" data-testid="refund-submit" disabled={refund.isPending}>
+        {t("board.refundSubmit")}
+      </button>{" "}
+      <button type="button" className="secondary" onClick={onDone}>
+        {t("common.cancel")}
+      </button>
+      {fields.amount === undefined && <FormError error={refund.error} />}
     </form>
   );
 }

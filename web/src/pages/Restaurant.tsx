@@ -5,6 +5,7 @@ import { Link, useParams } from "react-router";
 
 import { api, call } from "../api/rest.ts";
 import { useCart } from "../cart.tsx";
+import { KitchenLive } from "../components/KitchenLive.tsx";
 import { Empty, ErrorState, Loading } from "../components/states.tsx";
 import { formatGel } from "../money.ts";
 
@@ -30,6 +31,7 @@ export function Restaurant(): ReactNode {
     <section>
       <h1>{restaurant.data.name}</h1>
       <p className="muted">{restaurant.data.location}</p>
+      <KitchenLive restaurantId={id} name={restaurant.data.name ?? id} />
       <h2>{t("menu.title")}</h2>
       {items.length === 0 ? (
         <Empty>{t("menu.empty")}</Empty>

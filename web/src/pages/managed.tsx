@@ -1,9 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, call, type Schemas } from "../api/rest.ts";
 import { useSession } from "../auth/session.tsx";
+import { Empty, Loading } from "../components/states.tsx";
+import { SignInChoices } from "./SignIn.tsx";
 
 /**
  * The restaurants the signed-in person runs: those whose franchise NFT they own (as indexed), or
@@ -48,4 +50,36 @@ export function useManagedRestaurant(): {
       </label>
     ) : null;
   return { restaurants, selected, picker, pending: me === undefined || all.isPending };
+}
+
+/**
+ * A franchise page's frame: sign-in first, then the restaurant the page is about (with the picker),
+ * or why there is none. `children` is keyed by the restaurant, so switching resets what it holds.
+ */
+export function ManagedRestaurantPage({
+  title,
+  children,
+}: {
+  title: string;
+  children: (restaurant: Schemas["Restaurant"]) => ReactNode;
+}): ReactNode {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const { selected, picker, pending } = useManagedRestaurant();
+  if (session === undefined) return <SignInChoices />;
+  if (pending) return <Loading />;
+  return (
+    <section>
+      <h1>{title}</h1>
+      {selected === undefined ? (
+        <Empty>{t("manage.noRestaurant")}</Empty>
+      ) : (
+        <>
+          {picker}
+          <h2>{selected.name}</h2>
+          <Fragment key={selected.id}>{children(selected)}</Fragment>
+        </>
+      )}
+    </section>
+  );
 }
