@@ -155,7 +155,7 @@ export function kycRoutes(kyc: KycService): Route[] {
           }),
         },
       },
-      errors: [403, 404],
+      errors: [403, 404, 410],
       handle: async ({ principal, params, body }) => ({
         status: 200,
         body: await kyc.open(principal, params.id, body.reason),
@@ -177,7 +177,7 @@ export function kycRoutes(kyc: KycService): Route[] {
           schema: z.string().meta({ format: "binary" }),
         },
       },
-      errors: [403, 404],
+      errors: [403, 404, 410],
       handle: async ({ principal, params, query }) => {
         const document = await kyc.document(principal, params.id, params.document_id, query.reason);
         return {

@@ -37,6 +37,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "The caller may not do this",
   404: "Not found",
   409: "Conflicts with the current state, or with a request for the same thing still in flight",
+  410: "Gone for good: the person's data was erased (their data key destroyed)",
   413: "The body is too large",
   415: "The body is not JSON",
   422: "Well-formed, but the current state does not allow it (e.g. more than remains refundable)",
