@@ -101,10 +101,15 @@ const GRAPHIQL_CSP = {
 /**
  * Everything but GraphiQL: helmet's default policy, plus what the kitchen-stream player needs: it
  * fetches the HTTP-FLV stream from the media server and plays it through Media Source Extensions,
- * whose video source is a blob: URL.
+ * whose video source is a blob: URL. KYC officers see identity documents the page fetched with
+ * their bearer token as blob: URLs too (an <img src> cannot send a token).
  */
 function webCsp(mediaOrigins: readonly string[]): Record<string, string[]> {
-  return { "connect-src": ["'self'", ...mediaOrigins], "media-src": ["'self'", "blob:"] };
+  return {
+    "connect-src": ["'self'", ...mediaOrigins],
+    "media-src": ["'self'", "blob:"],
+    "img-src": ["'self'", "data:", "blob:"],
+  };
 }
 
 /** The API's own routes: never answered with the web app's page, so their 404s stay JSON. */

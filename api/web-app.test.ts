@@ -43,6 +43,12 @@ describe("the web app served at /", () => {
     assert.match(policy, /default-src 'self'/);
   });
 
+  it("lets a KYC officer's page show the documents it fetched with its token, from blob: URLs", async () => {
+    const policy = (await get("/kyc/review")).headers.get("content-security-policy") ?? "";
+    assert.match(policy, /img-src 'self' data: blob:(;|$)/);
+    assert.match(policy, /script-src 'self'(;|$)/);
+  });
+
   it("serves hashed assets for a year, and a missing asset is a 404, not the page", async () => {
     const asset = await get("/assets/index-abc123.js", "*/*");
     assert.equal(asset.status, 200);
