@@ -28,8 +28,9 @@ const ORDERS = Number(process.env.BENCH_WEB_ORDERS ?? 3);
 const TARGET_JS_KB = 200;
 const TARGET_FCP_MS = 1_000;
 const TARGET_SETTLED_MS = 1_000;
-/** Chunks only franchisees, admins and auditors need: customer pages must not load them. */
-const STAFF_CHUNKS = /(Menu|OrdersBoard|Register|Admin\w*|admin|Audit|Revenue|ApiKeys|StreamControl)-[\w-]+\.js$/;
+/** Chunks only franchisees, admins, auditors and KYC officers need: customer pages must not load them. */
+const STAFF_CHUNKS =
+  /(Menu|OrdersBoard|Register|Admin\w*|admin|Audit|Revenue|ApiKeys|StreamControl|KycReview|KycCase)-[\w-]+\.js$/;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

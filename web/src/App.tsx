@@ -33,6 +33,11 @@ const Register = lazy(async () => ({ default: (await import("./pages/Register.ts
 const Revenue = lazy(async () => ({ default: (await import("./pages/Revenue.tsx")).Revenue }));
 const ApiKeys = lazy(async () => ({ default: (await import("./pages/ApiKeys.tsx")).ApiKeys }));
 const StreamControl = lazy(async () => ({ default: (await import("./pages/StreamControl.tsx")).StreamControl }));
+// KYC review is for officers; a customer's KYC and account pages are visited rarely, so they load on first use too.
+const KycReview = lazy(async () => ({ default: (await import("./pages/KycReview.tsx")).KycReview }));
+const KycCase = lazy(async () => ({ default: (await import("./pages/KycCase.tsx")).KycCase }));
+const Kyc = lazy(async () => ({ default: (await import("./pages/Kyc.tsx")).Kyc }));
+const Account = lazy(async () => ({ default: (await import("./pages/Account.tsx")).Account }));
 
 const later = (page: ReactNode): ReactNode => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
@@ -68,6 +73,10 @@ const router = createBrowserRouter([
       { path: "/admin/roles", element: later(<AdminRoles />) },
       { path: "/admin/parameters", element: later(<AdminParameters />) },
       { path: "/audit", element: later(<Audit />) },
+      { path: "/kyc", element: later(<Kyc />) },
+      { path: "/kyc/review", element: later(<KycReview />) },
+      { path: "/kyc/review/:id", element: later(<KycCase />) },
+      { path: "/account", element: later(<Account />) },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -15,15 +15,21 @@ export function setBearer(token: string | undefined): void {
   bearer = token;
 }
 
+/** The Authorization header value for requests made without `api` (uploads with progress), if signed in. */
+export function authorization(): string | undefined {
+  return bearer === undefined ? undefined : `Bearer ${bearer}`;
+}
+
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use({
   onRequest({ request }) {
-    if (bearer !== undefined) request.headers.set("Authorization", `Bearer ${bearer}`);
+    const header = authorization();
+    if (header !== undefined) request.headers.set("Authorization", header);
     return request;
   },
 });
 
-interface ErrorBody {
+export interface ErrorBody {
   error?: string;
   code?: string;
   issues?: { path: string; message: string }[];

@@ -3,7 +3,7 @@
  * customers without one), kept in localStorage so a reload keeps the person signed in, and
  * `/auth/me` (roles, restaurants owned on chain) refreshed through TanStack Query.
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { createContext, use, useCallback, useMemo, useState, type ReactNode } from "react";
 
 import { api, call, setBearer, type Schemas } from "../api/rest.ts";
@@ -30,6 +30,15 @@ interface SessionContextValue {
   signInWithKey: (accountKey: string) => Promise<void>;
   signOut: () => void;
   hasRole: (role: Schemas["User"]["roles"][number]) => boolean;
+}
+
+/** `/auth/me` of the person signed in as `userId`; pages that show its loading and error states ask for it too. */
+export function useMeQuery(userId: string | undefined): UseQueryResult<Me> {
+  return useQuery({
+    queryKey: ["me", userId],
+    enabled: userId !== undefined,
+    queryFn: () => call(api.GET("/api/v1/auth/me")),
+  });
 }
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
@@ -63,11 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     [queries],
   );
 
-  const me = useQuery({
-    queryKey: ["me", session?.user.id],
-    enabled: session !== undefined,
-    queryFn: () => call(api.GET("/api/v1/auth/me")),
-  });
+  const me = useMeQuery(session?.user.id);
 
   const value = useMemo<SessionContextValue>(
     () => ({

@@ -5,6 +5,7 @@ import { NavLink, Outlet } from "react-router";
 import { useSession } from "../auth/session.tsx";
 import { useCart } from "../cart.tsx";
 import { LOCALES } from "../i18n.ts";
+import { useKycOfficer } from "../kyc/officer.tsx";
 
 export function Layout(): ReactNode {
   const { t, i18n } = useTranslation();
@@ -12,6 +13,7 @@ export function Layout(): ReactNode {
   const { cart } = useCart();
   const items = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
   const franchisee = (me?.restaurant_ids.length ?? 0) > 0;
+  const officer = useKycOfficer();
   return (
     <>
       <a className="skip" href="#main">
@@ -26,6 +28,12 @@ export function Layout(): ReactNode {
           <NavLink to="/cart">{t("nav.cart", { count: items })}</NavLink>
           {session !== undefined && <NavLink to="/loyalty">{t("nav.loyalty")}</NavLink>}
           {session !== undefined && <NavLink to="/my-orders">{t("nav.myOrders")}</NavLink>}
+          {session !== undefined && (
+            <NavLink to="/kyc" end>
+              {t("kyc.nav")}
+            </NavLink>
+          )}
+          {session !== undefined && <NavLink to="/account">{t("account.nav")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/menu">{t("nav.menu")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/orders">{t("nav.orders")}</NavLink>}
           {(franchisee || hasRole("admin")) && <NavLink to="/revenue">{t("revenue.nav")}</NavLink>}
@@ -34,6 +42,7 @@ export function Layout(): ReactNode {
           {session !== undefined && <NavLink to="/register">{t("nav.register")}</NavLink>}
           {hasRole("admin") && <NavLink to="/admin/applications">{t("nav.admin")}</NavLink>}
           {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit">{t("nav.audit")}</NavLink>}
+          {officer && <NavLink to="/kyc/review">{t("kycReview.nav")}</NavLink>}
         </nav>
         <div className="account">
           <label className="locale">
