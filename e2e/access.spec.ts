@@ -1,22 +1,19 @@
 /**
  * Who may do what, in the browser and on the server: a customer finds no franchise to manage, may
- * apply for a restaurant but cannot decide applications, and the admin pages refuse them (the
- * server too); bad input on the application form is reported next to each field it concerns and
- * nothing is stored.
+ * apply for a restaurant but cannot decide applications, and the admin and KYC officers' pages
+ * refuse them (the server too); bad input on the application form is reported next to each field
+ * it concerns and nothing is stored.
  */
 import { expect, test, type APIResponse, type Page } from "@playwright/test";
 
 import { expectAccessible } from "./accessibility.ts";
+import { callApi, sessionOf, signInAsNewCustomer } from "./people.ts";
 
 /** Signs a new customer without a wallet in (a custodial account); their session token and user id. */
 async function signInAsCustomer(page: Page): Promise<{ token: string; userId: string }> {
-  await page.goto("/sign-in");
-  await page.click('[data-testid="sign-in-custodial"]');
-  await expect(page.getByTestId("account-key")).toHaveText(/^hpc_/);
-  const session = await page.evaluate(
-    () => JSON.parse(localStorage.getItem("hotpot.session") ?? "null") as { token: string; user: { id: string } },
-  );
-  return { token: session.token, userId: session.user.id };
+  await signInAsNewCustomer(page);
+  const { token, user } = await sessionOf(page);
+  return { token, userId: user.id };
 }
 
 const ADMIN_PAGES = ["/admin/applications", "/admin/restaurants", "/admin/roles", "/admin/parameters"];
@@ -77,6 +74,34 @@ test("a customer cannot run a restaurant or open the admin pages, and the server
     await request.get(`/api/v1/restaurant-applications/${id}`, { headers: auth })
   ).json()) as { status: string };
   expect(application.status).toBe("pending");
+});
+
+test("a customer cannot review KYC cases, and the server refuses too", async ({ page }) => {
+  await signInAsNewCustomer(page);
+  await expect(page.getByRole("link", { name: "Identity check" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "KYC review" })).toHaveCount(0);
+
+  await page.goto("/kyc/review");
+  await expect(page.getByTestId("not-officer")).toHaveText("Only KYC officers review identity cases.");
+  await expect(page.getByTestId("kyc-queue-row")).toHaveCount(0);
+  await expectAccessible(page, "/kyc/review as a customer");
+  const someCase = "3f1c1a52-1b7e-4c51-9a57-0c7f43b1e8a2";
+  await page.goto(`/kyc/review/${someCase}`);
+  await expect(page.getByTestId("not-officer")).toBeVisible();
+  await expect(page.getByTestId("kyc-open-reason")).toHaveCount(0);
+
+  const refusal = { code: "forbidden", error: "only KYC officers review identity cases" };
+  const queue = await callApi(page, "GET", "/api/v1/kyc/cases");
+  expect(queue.status).toBe(403);
+  expect(queue.body).toMatchObject(refusal);
+  const opening = await callApi(page, "POST", `/api/v1/kyc/cases/${someCase}/open`, { reason: "just curious" });
+  expect(opening.status).toBe(403);
+  expect(opening.body).toMatchObject(refusal);
+  const deciding = await callApi(page, "POST", `/api/v1/kyc/cases/${someCase}/decision`, {
+    approve: true,
+    reason: "approving myself",
+  });
+  expect(deciding.status).toBe(403);
 });
 
 test("bad input on the application form is shown beside each field and nothing is stored", async ({

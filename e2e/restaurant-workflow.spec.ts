@@ -14,6 +14,7 @@ import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
 import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
 import { loadLocalContracts } from "../local/simulation/contracts.ts";
 import { expectAccessible } from "./accessibility.ts";
+import { grantRoles, signInAgain, signInWithWallet } from "./people.ts";
 import { hardhatAccount, injectWallet } from "./wallet.ts";
 
 const FRANCHISEE = 6;
@@ -28,7 +29,7 @@ function env(name: string): string {
   return value;
 }
 
-/** The KYC officer (account #4) attests the franchisee on chain, as franchise ownership requires (KYC pages come later). */
+/** The KYC officer (account #4) attests the franchisee on chain, as franchise ownership requires (the KYC pages' flow is e2e/kyc.spec.ts). */
 async function attestFranchisee(owner: Address): Promise<void> {
   const rpc = env("E2E_RPC_URL");
   const contracts = await loadLocalContracts(await readLocalDeployment(env("E2E_DEPLOYMENT_DIR")));
@@ -66,34 +67,6 @@ async function markPage(page: Page): Promise<void> {
 /** True while the page has not been reloaded since markPage. */
 const stayed = (page: Page): Promise<boolean | undefined> =>
   page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
-
-/** The admin gives `page`'s signed-in person `roles` through the API, as an admin's tool would. */
-async function grantRoles(adminPage: Page, page: Page, roles: string[]): Promise<void> {
-  const session = (p: Page): Promise<{ token: string; user: { id: string } }> =>
-    p.evaluate(
-      () => JSON.parse(localStorage.getItem("hotpot.session") ?? "null") as { token: string; user: { id: string } },
-    );
-  const { user } = await session(page);
-  const { token } = await session(adminPage);
-  const status = await adminPage.evaluate(
-    async ({ id, token, roles }) =>
-      (
-        await fetch(`/api/v1/users/${id}/roles`, {
-          method: "PUT",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ roles }),
-        })
-      ).status,
-    { id: user.id, token, roles },
-  );
-  expect(status).toBe(200);
-}
-
-async function signInWithWallet(page: Page): Promise<void> {
-  await page.goto("/sign-in");
-  await page.click('[data-testid="sign-in-wallet"]');
-  await expect(page.getByTestId("signed-in-as")).toBeVisible();
-}
 
 test("Complete restaurant workflow", async ({ browser }) => {
   // The whole day of a restaurant, with three people's on-chain waits: longer than the config's default.
@@ -238,9 +211,7 @@ test("Complete restaurant workflow", async ({ browser }) => {
   await injectWallet(auditor, AUDITOR);
   await signInWithWallet(auditor);
   await grantRoles(adminPage, auditor, ["auditor"]);
-  // Roles reach the person's token at the next sign-in.
-  await auditor.getByRole("button", { name: "Sign out" }).click();
-  await signInWithWallet(auditor);
+  await signInAgain(auditor);
   await auditor.getByRole("link", { name: "Audit" }).click();
   await expect(auditor).toHaveURL(/\/audit$/);
   await auditor.fill('[data-testid="audit-search"]', chainOrderId);
