@@ -11,7 +11,8 @@
  * vulnerability or anomaly wapiti reports, or any 5xx the API answered during the scan (read from
  * its own /metrics: bad input must get a 4xx, never a server fault).
  *
- * Prints a table of the findings, then as its last line one JSON object; exits 1 on any finding.
+ * Prints a table of the findings, then as its last line one JSON object; exits 1 on any finding, and
+ * when the budget ran out before sqlmap finished a single target (a scan that proved nothing).
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -265,11 +266,15 @@ try {
 
   console.log(table(["target", "tool", "result"], rows));
   for (const finding of findings) console.log(`\nFINDING ${finding.tool} ${finding.target}\n${finding.detail}`);
-  failed = findings.length > 0;
+  // A scan whose budget ran out before sqlmap finished any target proves nothing: that is no pass.
+  const completed = targets.length - cutShort;
+  if (completed === 0) console.log("\nNO TARGET SCANNED to the end within the budget: raise --minutes");
+  failed = findings.length > 0 || completed === 0;
   console.log(
     JSON.stringify({
       bench: "security-scan",
       targets_count: targets.length,
+      sqlmap_completed_count: completed,
       sqlmap_cut_short_count: cutShort,
       sqlmap_injectable_count: findings.filter((finding) => finding.tool === "sqlmap").length,
       wapiti_findings_count: wapitiFindings.length,

@@ -47,7 +47,7 @@ function sample(document: OpenApi, schema: Schema | undefined, depth = 0): unkno
   }
   if (schema.type === "array") return [sample(document, schema.items as Schema | undefined, depth + 1)];
   const examples = schema.examples as unknown[] | undefined;
-  const example = examples?.[0] ?? schema.default ?? schema.enum?.[0 as never];
+  const example = examples?.[0] ?? schema.default ?? (schema.enum as unknown[] | undefined)?.[0];
   if (typeof example === "string") return `${example}${INJECTION_MARK}`;
   if (example !== undefined) return example;
   if (schema.type === "integer" || schema.type === "number") return 1;
