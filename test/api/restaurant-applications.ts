@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { getAddress, keccak256, toHex } from "viem";
 import type { HDAccount } from "viem/accounts";
 
+import type { ApplicationView } from "../../api/applications/service.ts";
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { waitForMirror } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
@@ -17,21 +18,7 @@ import { eventually, localAccount, startWriteStack, type WriteStack } from "../h
 
 const API = "/api/v1";
 
-interface Application {
-  id: string;
-  status: "pending" | "approved" | "rejected";
-  name: string;
-  location: string;
-  note: string | null;
-  applicant_id: string;
-  applicant_address: string;
-  applicant_kyc_verified: boolean;
-  fee_bps: number | null;
-  restaurant_id: string | null;
-  restaurant_status: "registering" | "active" | "inactive" | null;
-  rejection_reason: string | null;
-  decided_at: string | null;
-}
+type Application = ApplicationView;
 
 interface Problem {
   error: string;
