@@ -114,20 +114,34 @@ describe("subscriptions over SSE", () => {
     return block;
   }
 
-  /** The subscription may not be registered the instant its response starts; re-notify until it hears. */
+  /**
+   * The subscription may not be registered the instant its response starts; re-notify until it
+   * hears. Earlier tests' re-notifications can still be in flight when this subscription starts, so
+   * events that are not the one `expected` describes are skipped (a wrong event keeps arriving and
+   * the loop gives up after its attempts, failing the test).
+   */
   async function nextAfterNotifying(
     subscription: Subscription,
     payload: Record<string, unknown>,
+    expected: (data: unknown) => boolean,
   ): Promise<{ data?: unknown; extensions?: Record<string, unknown> }> {
     for (let attempt = 0; ; attempt++) {
       await api.db.pool.query("SELECT pg_notify($1, $2)", [INDEXED_CHANNEL, JSON.stringify(payload)]);
       try {
-        return await subscription.next(300);
+        const event = await subscription.next(300);
+        if (expected(event.data)) return event;
       } catch (error) {
         if (attempt >= 20) throw error;
       }
+      if (attempt >= 20) throw new Error(`no expected event after ${attempt} notifications`);
     }
   }
+
+  /** An order event of block `at` (not one a late notification of an earlier block produced). */
+  const orderUpdatedAt =
+    (at: number) =>
+    (data: unknown): boolean =>
+      (data as OrderEvent | undefined)?.orderUpdated.updatedBlock === at;
 
   it("emits an order's new state when the indexer commits a change, with the block in extensions.meta", async () => {
     const id = orderId(1); // a token order, escrowed
@@ -135,7 +149,7 @@ describe("subscriptions over SSE", () => {
     try {
       const at = await indexBlock([{ orderId: id, status: "fulfilled" }], { orders: [id] });
       const payload = { chainId: CHAIN_ID, fromBlock: String(at), toBlock: String(at), orders: [id], reorg: false };
-      const event = await nextAfterNotifying(subscription, payload);
+      const event = await nextAfterNotifying(subscription, payload, orderUpdatedAt(at));
       assert.equal((event.data as OrderEvent).orderUpdated.orderId, id);
       assert.equal((event.data as OrderEvent).orderUpdated.status, "fulfilled");
       assert.equal((event.data as OrderEvent).orderUpdated.updatedBlock, at);
@@ -160,13 +174,17 @@ describe("subscriptions over SSE", () => {
         ids.map((id) => ({ orderId: id, status: "refunded" })),
         { orders: ids },
       );
-      const event = await nextAfterNotifying(subscription, {
-        chainId: CHAIN_ID,
-        fromBlock: String(at),
-        toBlock: String(at),
-        orders: ids,
-        reorg: false,
-      });
+      const event = await nextAfterNotifying(
+        subscription,
+        {
+          chainId: CHAIN_ID,
+          fromBlock: String(at),
+          toBlock: String(at),
+          orders: ids,
+          reorg: false,
+        },
+        orderUpdatedAt(at),
+      );
       assert.equal((event.data as OrderEvent).orderUpdated.orderId, bobs.orderId);
       assert.equal((event.data as OrderEvent).orderUpdated.customer, ADDRESS.bob);
       assert.equal((event.data as OrderEvent).orderUpdated.status, "refunded");
@@ -185,13 +203,17 @@ describe("subscriptions over SSE", () => {
         JSON.stringify({ chainId: 1, fromBlock: "1", toBlock: "99", orders: null, reorg: false }),
       ]);
       const at = await indexBlock([{ orderId: order.orderId, status: "refunded" }], { orders: null });
-      const event = await nextAfterNotifying(subscription, {
-        chainId: CHAIN_ID,
-        fromBlock: String(at),
-        toBlock: String(at),
-        orders: null,
-        reorg: false,
-      });
+      const event = await nextAfterNotifying(
+        subscription,
+        {
+          chainId: CHAIN_ID,
+          fromBlock: String(at),
+          toBlock: String(at),
+          orders: null,
+          reorg: false,
+        },
+        orderUpdatedAt(at),
+      );
       assert.equal((event.data as OrderEvent).orderUpdated.orderId, order.orderId);
       assert.equal((event.data as OrderEvent).orderUpdated.status, "refunded");
     } finally {
@@ -203,13 +225,17 @@ describe("subscriptions over SSE", () => {
     const subscription = await subscribe(api.url, "subscription { blocks { chainId blockNumber blockHash } }");
     try {
       const at = await indexBlock([], { orders: [] });
-      const event = await nextAfterNotifying(subscription, {
-        chainId: CHAIN_ID,
-        fromBlock: String(at),
-        toBlock: String(at),
-        orders: [],
-        reorg: false,
-      });
+      const event = await nextAfterNotifying(
+        subscription,
+        {
+          chainId: CHAIN_ID,
+          fromBlock: String(at),
+          toBlock: String(at),
+          orders: [],
+          reorg: false,
+        },
+        (data) => (data as { blocks?: { blockNumber: number } } | undefined)?.blocks?.blockNumber === at,
+      );
       assert.deepEqual((event.data as { blocks: unknown }).blocks, {
         chainId: CHAIN_ID,
         blockNumber: at,
@@ -225,13 +251,11 @@ describe("subscriptions over SSE", () => {
     const subscription = await subscribe(api.url, ORDER_UPDATED, { orderId: id });
     try {
       // Make sure the subscription is registered before cutting the connection.
-      const first = await nextAfterNotifying(subscription, {
-        chainId: CHAIN_ID,
-        fromBlock: String(block),
-        toBlock: String(block),
-        orders: [id],
-        reorg: false,
-      });
+      const first = await nextAfterNotifying(
+        subscription,
+        { chainId: CHAIN_ID, fromBlock: String(block), toBlock: String(block), orders: [id], reorg: false },
+        (data) => (data as OrderEvent | undefined)?.orderUpdated.orderId === id,
+      );
       assert.equal((first.data as OrderEvent).orderUpdated.orderId, id);
       // A batch whose notification never arrives (as if sent while the connection was down)...
       const at = await indexBlock([{ orderId: id, status: "reclaimed" }], false);
