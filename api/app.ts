@@ -28,7 +28,7 @@ import { ONFIDO_WEBHOOK_PATH } from "./kyc/providers/onfido.ts";
 import type { KycService } from "./kyc/service.ts";
 import type { Platform } from "./platform.ts";
 import { TWITCH_WEBHOOK_PATH } from "./streams/index.ts";
-import { createRateLimiter, DEFAULT_RATE_LIMITS } from "./http/rate-limit.ts";
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitStores } from "./http/rate-limit.ts";
 import { requireMetricsToken } from "./http/metrics-auth.ts";
 import { createSyncDelay } from "./http/sync-delay.ts";
 import { createRestApi, type Authenticator, type RateLimits } from "./rest/index.ts";
@@ -57,6 +57,8 @@ export interface ApiContext {
   readonly write?: WriteSide;
   /** Budgets per minute shared by REST and /graphql (default: the write side's, else DEFAULT_RATE_LIMITS). */
   readonly rateLimits?: RateLimits;
+  /** Counters shared by every API process (Redis); unset: this process's memory. */
+  readonly rateLimitStores?: RateLimitStores;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; unset, /metrics is open (local use). */
   readonly metricsToken?: string;
   /** The built web app (web/dist), served at `/` with its client-side routes; without it `/` is a 404. */
@@ -206,6 +208,7 @@ export function createApiApp(context: ApiContext): ApiApp {
   const limiter = createRateLimiter(
     context.write?.authenticate,
     context.rateLimits ?? context.write?.rateLimits ?? DEFAULT_RATE_LIMITS,
+    context.rateLimitStores,
   );
   // Yoga reads the original URL, so mounting under the path it also knows as its endpoint works.
   app.use(GRAPHQL_PATH, limiter.graphql, graphql.requestListener);

@@ -25,4 +25,14 @@ describe("loadConfig: rate limits and the metrics token", () => {
     );
     assert.throws(() => loadConfig({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: "0" }), ConfigError);
   });
+
+  it("keeps the counters in memory without REDIS_URL, and takes only redis:// or rediss:// URLs", () => {
+    assert.equal(loadConfig({}).redisUrl, undefined);
+    assert.equal(loadConfig({ REDIS_URL: "rediss://:secret@cache:6380/0" }).redisUrl, "rediss://:secret@cache:6380/0");
+    assert.throws(
+      () => loadConfig({ REDIS_URL: "http://:secret@cache:6379" }),
+      (error: unknown) =>
+        error instanceof ConfigError && /REDIS_URL/.test(error.message) && !error.message.includes("secret"),
+    );
+  });
 });

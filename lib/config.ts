@@ -21,6 +21,11 @@ export interface Config {
   readonly rpcPort: number;
   /** Postgres. Unset: an embedded server with its data in `dataDir/postgres`, listening on `embeddedPostgresPort`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * Redis, for what several API processes must share (the rate limits' counters). Unset: kept in
+   * the process's memory, which is right for one API process and needs no Redis.
+   */
+  readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly embeddedPostgresPort: number;
   /** Ignition deployment record to index; unset: deploy/deployments/chain-<chain id>. */
@@ -386,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     rpcWsUrl: url(env, "RPC_WS_URL", ["ws", "wss"]),
     rpcPort: integer(env, "RPC_PORT", 8545, 1, 65_535),
     databaseUrl: url(env, "DATABASE_URL", ["postgres", "postgresql"]),
+    redisUrl: url(env, "REDIS_URL", ["redis", "rediss"]),
     dataDir: path.resolve(PROJECT_ROOT, optional(env, "DATA_DIR") ?? ".data"),
     embeddedPostgresPort: integer(env, "EMBEDDED_POSTGRES_PORT", 54_329, 1, 65_535),
     deploymentDir: deploymentDir === undefined ? undefined : path.resolve(PROJECT_ROOT, deploymentDir),

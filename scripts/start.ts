@@ -14,6 +14,7 @@ import { mnemonicToAccount } from "viem/accounts";
 
 import { createApiApp, type ApiApp } from "../api/app.ts";
 import { authOptions } from "../api/auth/config.ts";
+import { connectRedisRateLimits, type RedisRateLimits } from "../api/http/redis-rate-limits.ts";
 import { relayerAccounts } from "../api/relayer/accounts.ts";
 import { kycProviderFrom } from "../api/kyc/config.ts";
 import { createWriteSide, type WriteSideParts } from "../api/write-side.ts";
@@ -60,6 +61,7 @@ let indexer: Indexer | undefined;
 let api: ApiApp | undefined;
 let writeSide: WriteSideParts | undefined;
 let cardProcessor: CardProcessor | undefined;
+let redisRateLimits: RedisRateLimits | undefined;
 let server: Server | undefined;
 let stopping = false;
 
@@ -79,6 +81,7 @@ async function stop(code: number): Promise<void> {
     : Promise.resolve();
   await closeServer;
   await api?.close().catch(() => undefined);
+  await redisRateLimits?.close().catch(() => undefined);
   await writeSide?.stop().catch(() => undefined);
   await cardProcessor?.stop().catch(() => undefined);
   await indexer?.stop().catch(() => undefined);
@@ -247,6 +250,7 @@ try {
     kycWebhook: kycSettings.webhook,
   });
   await writeSide.start();
+  if (config.redisUrl !== undefined) redisRateLimits = await connectRedisRateLimits(config.redisUrl, logger);
   api = createApiApp({
     db,
     logger: logger.child({ part: "api" }),
@@ -257,6 +261,7 @@ try {
     contentStore,
     corsOrigins: config.corsOrigins,
     rateLimits: config.rateLimits,
+    rateLimitStores: redisRateLimits?.stores,
     metricsToken: config.metricsToken,
     write: writeSide.write,
     webDist,

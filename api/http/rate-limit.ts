@@ -5,7 +5,7 @@
  * either door). Over a budget the answer is 429 with Retry-After and a message.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 
 import { principalKey, type Principal } from "../auth/principal.ts";
 import { ApiError } from "../rest/errors.ts";
@@ -35,6 +35,12 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 
 const WINDOW_MS = 60_000;
 
+/**
+ * Where a budget's counters live when several API processes share them (Redis); without it each
+ * process counts in its own memory.
+ */
+export type RateLimitStores = (budget: "per-caller" | "failed-auth") => Store;
+
 export function tooManyRequests(windowMs = WINDOW_MS): ApiError {
   return new ApiError(429, "rate_limited", "too many requests; slow down and try again after Retry-After seconds", {
     headers: { "Retry-After": String(Math.ceil(windowMs / 1000)) },
@@ -60,12 +66,18 @@ function graphqlTooMany(response: Response, error: ApiError): void {
   response.status(429).json({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED" } }] });
 }
 
-export function createRateLimiter(authenticate: Authenticator | undefined, limits: RateLimits): RateLimiter {
+export function createRateLimiter(
+  authenticate: Authenticator | undefined,
+  limits: RateLimits,
+  stores?: RateLimitStores,
+): RateLimiter {
   const failedPerMinute = limits.failedAuthPerMinute ?? Math.min(30, limits.anonymousPerMinute);
   const handler = (_request: Request, _response: Response, next: NextFunction, options: { windowMs: number }) => {
     next(tooManyRequests(options.windowMs));
   };
+  const shared = (budget: "per-caller" | "failed-auth") => (stores === undefined ? {} : { store: stores(budget) });
   const failedAuthentication = rateLimit({
+    ...shared("failed-auth"),
     windowMs: WINDOW_MS,
     limit: failedPerMinute,
     keyGenerator: (request: Request) => `auth-failure:${ipKeyGenerator(request.ip ?? "unknown")}`,
@@ -74,6 +86,7 @@ export function createRateLimiter(authenticate: Authenticator | undefined, limit
     handler,
   });
   const perCaller = rateLimit({
+    ...shared("per-caller"),
     windowMs: WINDOW_MS,
     limit: (_request: Request, response: Response) =>
       principalOf(response) === undefined ? limits.anonymousPerMinute : limits.perCallerPerMinute,
