@@ -4,6 +4,7 @@
  * is a `routes.ts` in its domain folder, added below.
  */
 import { applicationRoutes } from "./applications/routes.ts";
+import { auditRoutes } from "./audit/routes.ts";
 import { authRoutes, type AuthRouteServices } from "./auth/routes.ts";
 import type { KycService } from "./kyc/service.ts";
 import { kycRoutes } from "./kyc/routes.ts";
@@ -36,6 +37,7 @@ export function restRoutes(services: RouteServices): Route[] {
     ...authRoutes(services.auth),
     ...kycRoutes(services.kyc),
     ...peopleRoutes(services.vault, services.accessLog),
+    ...auditRoutes(services.platform),
     ...streamRoutes(services.streams),
     ...restaurantRoutes(services.platform),
     ...applicationRoutes(services.platform),

@@ -330,6 +330,20 @@ const ROWS: readonly Row[] = [
     ok: 200,
     request: () => ({ method: "GET", path: `${API}/audit/access-log/verify` }),
   },
+  {
+    operationId: "listReconciliation",
+    scenario: "the reconciliation of card payments",
+    allow: ["auditor", "admin"],
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/audit/reconciliation?only=mismatches` }),
+  },
+  {
+    operationId: "summarizeReconciliation",
+    scenario: "the reconciliation's counts",
+    allow: ["auditor", "admin"],
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/audit/reconciliation/summary` }),
+  },
   // --- auth ------------------------------------------------------------------------------------
   {
     operationId: "getSiweNonce",

@@ -17,6 +17,10 @@ import { Loading } from "./components/states.tsx";
 
 // The franchise, admin and auditor pages load on first use: customers never download them.
 const Audit = lazy(async () => ({ default: (await import("./pages/Audit.tsx")).Audit }));
+const Reconciliation = lazy(async () => ({
+  default: (await import("./pages/Reconciliation.tsx")).Reconciliation,
+}));
+const AccessLog = lazy(async () => ({ default: (await import("./pages/AccessLog.tsx")).AccessLog }));
 const AdminRestaurants = lazy(async () => ({
   default: (await import("./pages/AdminRestaurants.tsx")).AdminRestaurants,
 }));
@@ -73,6 +77,8 @@ const router = createBrowserRouter([
       { path: "/admin/roles", element: later(<AdminRoles />) },
       { path: "/admin/parameters", element: later(<AdminParameters />) },
       { path: "/audit", element: later(<Audit />) },
+      { path: "/audit/reconciliation", element: later(<Reconciliation />) },
+      { path: "/audit/access-log", element: later(<AccessLog />) },
       { path: "/kyc", element: later(<Kyc />) },
       { path: "/kyc/review", element: later(<KycReview />) },
       { path: "/kyc/review/:id", element: later(<KycCase />) },

@@ -41,7 +41,15 @@ export function Layout(): ReactNode {
           {(franchisee || hasRole("admin")) && <NavLink to="/api-keys">{t("apiKeys.nav")}</NavLink>}
           {session !== undefined && <NavLink to="/register">{t("nav.register")}</NavLink>}
           {hasRole("admin") && <NavLink to="/admin/applications">{t("nav.admin")}</NavLink>}
-          {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit">{t("nav.audit")}</NavLink>}
+          {(hasRole("auditor") || hasRole("admin")) && (
+            <NavLink to="/audit" end>
+              {t("nav.audit")}
+            </NavLink>
+          )}
+          {(hasRole("auditor") || hasRole("admin")) && (
+            <NavLink to="/audit/reconciliation">{t("nav.reconciliation")}</NavLink>
+          )}
+          {(hasRole("auditor") || hasRole("admin")) && <NavLink to="/audit/access-log">{t("nav.accessLog")}</NavLink>}
           {officer && <NavLink to="/kyc/review">{t("kycReview.nav")}</NavLink>}
         </nav>
         <div className="account">
