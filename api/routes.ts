@@ -5,6 +5,7 @@
  */
 import { applicationRoutes } from "./applications/routes.ts";
 import { authRoutes, type AuthRouteServices } from "./auth/routes.ts";
+import { clientConfigRoutes, type ClientConfig } from "./client-config/routes.ts";
 import type { KycService } from "./kyc/service.ts";
 import { kycRoutes } from "./kyc/routes.ts";
 import { orderRoutes } from "./orders/routes.ts";
@@ -28,6 +29,8 @@ export interface RouteServices {
   readonly vault: PersonVault;
   readonly accessLog: AccessLog;
   readonly streams: StreamService;
+  /** What GET /config tells the web app (how it takes cards). */
+  readonly clientConfig: ClientConfig;
 }
 
 /** Every REST route. */
@@ -40,6 +43,7 @@ export function restRoutes(services: RouteServices): Route[] {
     ...restaurantRoutes(services.platform),
     ...applicationRoutes(services.platform),
     ...orderRoutes(services.platform),
+    ...clientConfigRoutes(services.clientConfig),
   ];
 }
 
@@ -73,6 +77,7 @@ export function describedRoutes(): Route[] {
     vault: unavailable("vault"),
     accessLog: unavailable("accessLog"),
     streams: unavailable("streams"),
+    clientConfig: unavailable("clientConfig"),
   });
 }
 

@@ -330,6 +330,14 @@ const ROWS: readonly Row[] = [
     ok: 200,
     request: () => ({ method: "GET", path: `${API}/audit/access-log/verify` }),
   },
+  // --- config ----------------------------------------------------------------------------------
+  {
+    operationId: "getClientConfig",
+    scenario: "anyone reads how the web app takes cards",
+    allow: EVERYONE,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/config` }),
+  },
   // --- auth ------------------------------------------------------------------------------------
   {
     operationId: "getSiweNonce",
