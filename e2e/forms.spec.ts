@@ -105,8 +105,24 @@ test("the menu form: a price like abc, -1 or 25.999 and an empty name are refuse
   await expect(page.getByTestId("item-description")).toHaveValue("Pork and beef, ten pieces");
   await expect(page.getByTestId("item-price-error")).toHaveCount(0);
   await expectAccessible(page, "/menu with errors");
-
   expect(await items()).toEqual(before);
+
+  // Changing an item: the same checks, and the item keeps its name and price.
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.click('[data-testid="edit-item-Hot Pot"]');
+  await expect(page.getByTestId("item-price")).toHaveValue("25.00");
+  await page.fill('[data-testid="item-price"]', "-1");
+  await page.click('[data-testid="save-item"]');
+  await expectFieldError(page, "item-price", "Enter a price like 25.00 (at most two decimals).");
+  await page.fill('[data-testid="item-price"]', "26.00");
+  await page.fill('[data-testid="item-name"]', "");
+  await page.click('[data-testid="save-item"]');
+  await expectFieldError(page, "item-name", "enter the item's name");
+  await expect(page.getByTestId("item-price")).toHaveValue("26.00");
+  const menu = (await callApi(page, "GET", `/api/v1/restaurants/${restaurant.id}/menu`)).body as {
+    items: { name: string; price: string }[];
+  };
+  expect(menu.items).toEqual([expect.objectContaining({ name: "Hot Pot", price: "25.00" })]);
 });
 
 test("the API key form: a blank name is refused beside it and no key is created", async () => {
