@@ -105,12 +105,22 @@ const GRAPHIQL_CSP = {
  * fetches the HTTP-FLV stream from the media server and plays it through Media Source Extensions,
  * whose video source is a blob: URL. KYC officers see identity documents the page fetched with
  * their bearer token as blob: URLs too (an <img src> cannot send a token).
+ * With Stripe configured, the origins Stripe's security guide lists for Stripe.js and Elements:
+ * the script and its frames from js.stripe.com, its API calls to api.stripe.com, and the 3-D Secure
+ * pages it frames from hooks.stripe.com. Without Stripe the app never loads them, so none is allowed.
  */
-function webCsp(mediaOrigins: readonly string[]): Record<string, string[]> {
+function webCsp(mediaOrigins: readonly string[], stripe: boolean): Record<string, string[]> {
+  const stripeScripts = stripe ? ["https://js.stripe.com", "https://*.js.stripe.com"] : [];
   return {
-    "connect-src": ["'self'", ...mediaOrigins],
+    "connect-src": ["'self'", ...mediaOrigins, ...(stripe ? ["https://api.stripe.com"] : [])],
     "media-src": ["'self'", "blob:"],
     "img-src": ["'self'", "data:", "blob:"],
+    ...(stripe
+      ? {
+          "script-src": ["'self'", ...stripeScripts],
+          "frame-src": [...stripeScripts, "https://hooks.stripe.com"],
+        }
+      : {}),
   };
 }
 
@@ -199,7 +209,10 @@ export function createApiApp(context: ApiContext): ApiApp {
   // Security headers on every response. GraphiQL (GET /graphql in a browser) loads its page from
   // unpkg.com and starts with an inline script, so /graphql's policy allows those; nothing else does.
   const graphiqlHeaders = helmet({ contentSecurityPolicy: { directives: GRAPHIQL_CSP } });
-  const securityHeaders = helmet({ contentSecurityPolicy: { directives: webCsp(context.mediaOrigins ?? []) } });
+  const stripeElements = context.write?.services.clientConfig.card.provider === "stripe";
+  const securityHeaders = helmet({
+    contentSecurityPolicy: { directives: webCsp(context.mediaOrigins ?? [], stripeElements) },
+  });
   app.use((request, response, next) => {
     if (request.path === GRAPHQL_PATH || request.path.startsWith(`${GRAPHQL_PATH}/`))
       graphiqlHeaders(request, response, next);

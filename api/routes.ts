@@ -6,6 +6,7 @@
 import { applicationRoutes } from "./applications/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { authRoutes, type AuthRouteServices } from "./auth/routes.ts";
+import { clientConfigRoutes, type ClientConfig } from "./client-config/routes.ts";
 import type { KycService } from "./kyc/service.ts";
 import { kycRoutes } from "./kyc/routes.ts";
 import { orderRoutes } from "./orders/routes.ts";
@@ -29,6 +30,8 @@ export interface RouteServices {
   readonly vault: PersonVault;
   readonly accessLog: AccessLog;
   readonly streams: StreamService;
+  /** What GET /config tells the web app (how it takes cards). */
+  readonly clientConfig: ClientConfig;
 }
 
 /** Every REST route. */
@@ -42,6 +45,7 @@ export function restRoutes(services: RouteServices): Route[] {
     ...restaurantRoutes(services.platform),
     ...applicationRoutes(services.platform),
     ...orderRoutes(services.platform),
+    ...clientConfigRoutes(services.clientConfig),
   ];
 }
 
@@ -75,6 +79,7 @@ export function describedRoutes(): Route[] {
     vault: unavailable("vault"),
     accessLog: unavailable("accessLog"),
     streams: unavailable("streams"),
+    clientConfig: unavailable("clientConfig"),
   });
 }
 

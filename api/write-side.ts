@@ -14,6 +14,7 @@ import type { Keyring } from "../lib/crypto/index.ts";
 import type { ContentStore } from "../lib/ipfs/index.ts";
 import { createStripeProcessor } from "./payments/providers/stripe.ts";
 import type { WriteSide } from "./app.ts";
+import { clientConfigFor } from "./client-config/routes.ts";
 import { createAuth, type Auth, type AuthOptions } from "./auth/index.ts";
 import { onfidoWebhook } from "./kyc/providers/onfido.ts";
 import { manualReview, type KycProvider } from "./kyc/provider.ts";
@@ -144,6 +145,7 @@ export async function createWriteSide(options: WriteSideOptions): Promise<WriteS
         vault,
         accessLog,
         streams: streaming.service,
+        clientConfig: clientConfigFor(options.stripe),
       },
       twitchWebhook: streaming.twitchWebhook,
       kycWebhook,

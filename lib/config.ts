@@ -89,6 +89,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface StripeSettings {
   readonly secretKey: string;
   readonly webhookSecret: string;
+  /**
+   * The key the web app loads Stripe.js with (pk_…): with it the app pays through Stripe's own Elements.
+   * Unset only for the local card processor, whose form stands in for Elements.
+   */
+  readonly publishableKey?: string;
   /** A Stripe-compatible API to call instead of Stripe's own (the local card processor's URL). */
   readonly apiUrl?: string;
 }
@@ -211,16 +216,32 @@ function secretToken(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, both or neither. */
+/** STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY, all or none. */
 export function stripeSettings(env: Env): StripeSettings | undefined {
   const secretKey = optional(env, "STRIPE_SECRET_KEY");
   const webhookSecret = optional(env, "STRIPE_WEBHOOK_SECRET");
-  if (secretKey === undefined && webhookSecret === undefined) return undefined;
+  const publishableKey = optional(env, "STRIPE_PUBLISHABLE_KEY");
+  if (secretKey === undefined && webhookSecret === undefined) {
+    if (publishableKey !== undefined) {
+      throw new ConfigError("STRIPE_PUBLISHABLE_KEY is set but STRIPE_SECRET_KEY is not: set all three or none");
+    }
+    return undefined;
+  }
   // Half a configuration would send payments to Stripe while webhooks could never verify.
   if (secretKey === undefined || webhookSecret === undefined) {
     throw new ConfigError("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together");
   }
-  return { secretKey, webhookSecret };
+  // Without it the web app could only offer the local form, whose test cards Stripe does not know.
+  if (publishableKey === undefined) {
+    throw new ConfigError(
+      "STRIPE_SECRET_KEY is set but STRIPE_PUBLISHABLE_KEY is not: the web app needs the account's publishable key (pk_…) to load Stripe's card form",
+    );
+  }
+  // A publishable key is public, but a secret key pasted here would be sent to every browser: name the prefix only.
+  if (!/^pk_(test|live)_\w+$/.test(publishableKey)) {
+    throw new ConfigError("STRIPE_PUBLISHABLE_KEY must be a publishable key (pk_test_… or pk_live_…)");
+  }
+  return { secretKey, webhookSecret, publishableKey };
 }
 
 /**

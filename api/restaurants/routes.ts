@@ -56,8 +56,13 @@ const MenuItem = z
   })
   .meta({ id: "MenuItem" });
 
-const Name = z.string().trim().min(1).max(100);
-const Description = z.string().trim().max(1000);
+// The messages are what the franchisee reads beside the menu form's fields.
+const Name = z
+  .string("the item's name, as text")
+  .trim()
+  .min(1, "enter the item's name")
+  .max(100, "at most 100 characters");
+const Description = z.string("a description, as text").trim().max(1000, "at most 1000 characters");
 
 /** A restaurant's name, location and platform fee, as registering it (or applying for it) takes them. */
 export const RestaurantName = z

@@ -344,6 +344,14 @@ const ROWS: readonly Row[] = [
     ok: 200,
     request: () => ({ method: "GET", path: `${API}/audit/reconciliation/summary` }),
   },
+  // --- config ----------------------------------------------------------------------------------
+  {
+    operationId: "getClientConfig",
+    scenario: "anyone reads how the web app takes cards",
+    allow: EVERYONE,
+    ok: 200,
+    request: () => ({ method: "GET", path: `${API}/config` }),
+  },
   // --- auth ------------------------------------------------------------------------------------
   {
     operationId: "getSiweNonce",

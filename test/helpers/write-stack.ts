@@ -79,6 +79,8 @@ export async function startWriteStack(
     logs?: string[];
     /** Who verifies identities (default manual review), e.g. Onfido against its local fake. */
     kycProvider?: KycProvider;
+    /** Stripe mode: the web app is told to use Stripe's Elements with this key (payments still reach the local processor). */
+    stripePublishableKey?: string;
   } = {},
 ): Promise<WriteStack> {
   const chain = await startDevChain();
@@ -153,6 +155,7 @@ export async function startWriteStack(
         secretKey: cardProcessor.apiKey,
         webhookSecret: cardProcessor.webhookSecret,
         apiUrl: cardProcessor.url,
+        ...(options.stripePublishableKey === undefined ? {} : { publishableKey: options.stripePublishableKey }),
       },
       // Stream routes and service without a media server (test/streams runs one on its own ports).
       streaming: { config: streamingSettings({ STREAM_MEDIA_SERVER: "off" }), dataDir: ipfsDir },

@@ -6,13 +6,23 @@ import { CardProcessorError } from "../card-processor.ts";
 import { stripeSettings as stripeSettingsFromEnv } from "../../../lib/config.ts";
 import { createStripeProcessor } from "./stripe.ts";
 
-test("Stripe settings come from the environment, both keys or neither", () => {
+test("Stripe settings come from the environment, all three keys or none", () => {
   assert.equal(stripeSettingsFromEnv({}), undefined);
-  assert.deepEqual(stripeSettingsFromEnv({ STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_y" }), {
+  const keys = { STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_y" };
+  assert.deepEqual(stripeSettingsFromEnv({ ...keys, STRIPE_PUBLISHABLE_KEY: "pk_test_z" }), {
     secretKey: "sk_test_x",
     webhookSecret: "whsec_y",
+    publishableKey: "pk_test_z",
   });
   assert.throws(() => stripeSettingsFromEnv({ STRIPE_SECRET_KEY: "sk_test_x" }), /must be set together/);
+  // The web app could not load Stripe's form: refused at start, not at the first checkout.
+  assert.throws(() => stripeSettingsFromEnv(keys), /STRIPE_PUBLISHABLE_KEY is not/);
+  assert.throws(() => stripeSettingsFromEnv({ STRIPE_PUBLISHABLE_KEY: "pk_test_z" }), /STRIPE_SECRET_KEY is not/);
+  // A secret key in the publishable key's place would be handed to every browser; the message does not echo it.
+  assert.throws(
+    () => stripeSettingsFromEnv({ ...keys, STRIPE_PUBLISHABLE_KEY: "sk_live_secret" }),
+    (error: Error) => /pk_test_/.test(error.message) && !error.message.includes("sk_live_secret"),
+  );
 });
 
 test("the adapter pays, refunds and reads webhooks through the Stripe-compatible API at apiUrl", async () => {

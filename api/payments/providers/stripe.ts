@@ -3,7 +3,8 @@
  * SDK calls reach real Stripe or any Stripe-compatible API named by `apiUrl` (the local card
  * processor `npm start` runs). Stripe's objects and errors stop here: the rest of the app sees
  * CardIntent, CardRefund, CardEvent and CardProcessorError.
- * Its settings (lib/config.ts: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET) come in as values.
+ * Its settings (lib/config.ts: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET) come in as values; the
+ * publishable key (STRIPE_PUBLISHABLE_KEY) is the web app's, served by GET /api/v1/config.
  */
 import Stripe from "stripe";
 

@@ -90,6 +90,8 @@ export const en = {
       cvc: "Enter the 3 or 4 digits on the back of the card.",
       unknownTestCard: "In local mode only test cards can be charged (e.g. 4242 4242 4242 4242).",
     },
+    stripeUnavailable: "Stripe's card form could not be loaded. Check your connection and try again.",
+    stripeFailed: "The payment did not go through. Try again or use another card.",
   },
   order: {
     title: "Your order",
@@ -274,6 +276,9 @@ export const en = {
     menuTitle: "Menu",
     noRestaurant: "You do not run a restaurant yet: its franchise NFT will show here once it is on chain.",
     available: "available",
+    editItem: "Edit",
+    editItemLabel: "Edit {{name}}",
+    editingItem: "Edit {{name}}",
     addItem: "Add an item",
     newItem: "New item",
     itemName: "Name",

@@ -9,14 +9,15 @@ import { formatGel, parseGel } from "../money.ts";
 import { useManagedRestaurant } from "./managed.tsx";
 import { SignInChoices } from "./SignIn.tsx";
 
-/** The franchisee's menu: its items with prices and availability, and a form to add one. */
+/** The franchisee's menu: its items with prices and availability, a form to add one or change one. */
 export function Menu(): ReactNode {
   const { t, i18n } = useTranslation();
   const { session } = useSession();
   const queries = useQueryClient();
   const { selected, picker, pending } = useManagedRestaurant();
   const restaurantId = selected?.id ?? "";
-  const [adding, setAdding] = useState(false);
+  // The form is open for a new item ("new") or for changing the item with this id.
+  const [editing, setEditing] = useState<{ id: string; name: string } | "new">();
   const [form, setForm] = useState({ name: "", price: "", description: "" });
   const [priceIssue, setPriceIssue] = useState<string>();
   const menu = useQuery({
@@ -26,15 +27,22 @@ export function Menu(): ReactNode {
   });
   const save = useMutation({
     mutationFn: (price: string) =>
-      call(
-        api.POST("/api/v1/restaurants/{id}/menu", {
-          params: { path: { id: restaurantId } },
-          body: { name: form.name, price, description: form.description, available: true },
-        }),
-      ),
+      editing === undefined || editing === "new"
+        ? call(
+            api.POST("/api/v1/restaurants/{id}/menu", {
+              params: { path: { id: restaurantId } },
+              body: { name: form.name, price, description: form.description, available: true },
+            }),
+          )
+        : call(
+            api.PATCH("/api/v1/restaurants/{id}/menu/{item_id}", {
+              params: { path: { id: restaurantId, item_id: editing.id } },
+              body: { name: form.name, price, description: form.description },
+            }),
+          ),
     onSuccess: async () => {
       setForm({ name: "", price: "", description: "" });
-      setAdding(false);
+      setEditing(undefined);
       await queries.invalidateQueries({ queryKey: ["menu", restaurantId] });
     },
   });
@@ -73,6 +81,12 @@ export function Menu(): ReactNode {
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) => {
     setForm((current) => ({ ...current, [field]: event.target.value }));
   };
+  const open = (target: typeof editing, values: typeof form): void => {
+    save.reset();
+    setPriceIssue(undefined);
+    setForm(values);
+    setEditing(target);
+  };
   return (
     <section>
       <h1>{t("manage.menuTitle")}</h1>
@@ -100,24 +114,44 @@ export function Menu(): ReactNode {
                 />{" "}
                 {t("manage.available")}
               </label>
+              <button
+                type="button"
+                className="secondary"
+                data-testid={`edit-item-${item.name}`}
+                aria-label={t("manage.editItemLabel", { name: item.name })}
+                onClick={() => {
+                  open(
+                    { id: item.id, name: item.name },
+                    {
+                      name: item.name,
+                      price: item.price,
+                      description: item.description,
+                    },
+                  );
+                }}
+              >
+                {t("manage.editItem")}
+              </button>
             </li>
           ))}
         </ul>
       )}
       <FormError error={toggle.error} />
-      {!adding ? (
+      {editing === undefined ? (
         <button
           type="button"
           data-testid="add-item"
           onClick={() => {
-            setAdding(true);
+            open("new", { name: "", price: "", description: "" });
           }}
         >
           {t("manage.addItem")}
         </button>
       ) : (
         <form onSubmit={submit} noValidate aria-labelledby="new-item-title" className="panel">
-          <h3 id="new-item-title">{t("manage.newItem")}</h3>
+          <h3 id="new-item-title">
+            {editing === "new" ? t("manage.newItem") : t("manage.editingItem", { name: editing.name })}
+          </h3>
           <Field id="item-name" label={t("manage.itemName")} error={fields.name}>
             {(aria) => <input {...aria} data-testid="item-name" value={form.name} onChange={set("name")} />}
           </Field>
@@ -154,7 +188,7 @@ export function Menu(): ReactNode {
             type="button"
             className="secondary"
             onClick={() => {
-              setAdding(false);
+              setEditing(undefined);
             }}
           >
             {t("common.cancel")}

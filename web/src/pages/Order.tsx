@@ -10,6 +10,7 @@ import { CardForm } from "../components/CardForm.tsx";
 import { ErrorState, Loading } from "../components/states.tsx";
 import { graphql } from "../generated/gql/index.ts";
 import { formatGel, formatHotpot } from "../money.ts";
+import { useCardConfig } from "../payments/config.ts";
 
 const OrderUpdated = graphql(`
   subscription OrderUpdated($orderId: ID!) {
@@ -23,6 +24,26 @@ const OrderUpdated = graphql(`
 
 // Wallet code (wagmi, viem) loads only when a customer pays with the token.
 const TokenPay = lazy(async () => ({ default: (await import("../components/TokenPay.tsx")).TokenPay }));
+
+// Stripe's Elements (and Stripe.js behind them) load only when the server takes cards through Stripe.
+const StripeCardForm = lazy(async () => ({
+  default: (await import("../components/StripeCardForm.tsx")).StripeCardForm,
+}));
+
+/** The card form the server's settings call for: Stripe's Elements, or the local processor's form. */
+function PayByCard({ orderId, onPaid }: { orderId: string; onPaid: () => void }): ReactNode {
+  const config = useCardConfig();
+  if (config.isPending) return <Loading />;
+  if (config.isError) return <ErrorState error={config.error} retry={() => void config.refetch()} />;
+  if (config.data.provider === "stripe") {
+    return (
+      <Suspense fallback={<Loading />}>
+        <StripeCardForm orderId={orderId} publishableKey={config.data.publishable_key} onPaid={onPaid} />
+      </Suspense>
+    );
+  }
+  return <CardForm orderId={orderId} onPaid={onPaid} />;
+}
 
 const STEPS = ["placed", "paid", "settled", "fulfilled"] as const;
 
@@ -102,7 +123,7 @@ export function Order(): ReactNode {
         </tfoot>
       </table>
       {data.status === "placed" && (
-        <CardForm orderId={data.id} onPaid={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
+        <PayByCard orderId={data.id} onPaid={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
       )}
       {/* A wallet's own account may pay with the token; custodial accounts have no wallet to sign with. */}
       {data.status === "placed" && session?.user.custodial === false && (
