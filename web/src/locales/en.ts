@@ -106,6 +106,7 @@ export const en = {
     reward: "Loyalty reward: {{amount}}",
     receipt: "Open the receipt",
     refunded: "Refunded",
+    partlyRefunded: "Partially refunded: {{refunded}} of {{total}} has been given back.",
   },
   tokenPay: {
     title: "Pay with the stable token",
@@ -281,6 +282,9 @@ export const en = {
     saveItem: "Save item",
     priceFormat: "Enter a price like 25.00 (at most two decimals).",
     priceRange: "The price must be more than 0 and at most 1,000,000.00 GEL.",
+    edit: "Edit",
+    editThis: "Edit {{name}}",
+    editTitle: "Change {{name}}",
   },
   board: {
     title: "Orders",

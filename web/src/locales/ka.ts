@@ -108,6 +108,7 @@ export const ka: Dictionary = {
     reward: "ლოიალობის ჯილდო: {{amount}}",
     receipt: "ქვითრის გახსნა",
     refunded: "დაბრუნებულია",
+    partlyRefunded: "ნაწილობრივ დაბრუნებულია: {{total}}-დან დაბრუნდა {{refunded}}.",
   },
   tokenPay: {
     title: "გადახდა სტეიბლ ტოკენით",
@@ -285,6 +286,9 @@ export const ka: Dictionary = {
     saveItem: "შენახვა",
     priceFormat: "მიუთითეთ ფასი, მაგ. 25.00 (მაქსიმუმ ორი ათწილადი).",
     priceRange: "ფასი უნდა იყოს 0-ზე მეტი და არაუმეტეს 1 000 000.00 GEL.",
+    edit: "რედაქტირება",
+    editThis: "{{name}}-ის რედაქტირება",
+    editTitle: "{{name}}-ის შეცვლა",
   },
   board: {
     title: "შეკვეთები",

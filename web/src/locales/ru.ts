@@ -109,6 +109,7 @@ export const ru: Dictionary = {
     reward: "Бонус: {{amount}}",
     receipt: "Открыть чек",
     refunded: "Возвращено",
+    partlyRefunded: "Частично возвращён: возвращено {{refunded}} из {{total}}.",
   },
   tokenPay: {
     title: "Оплата стейблкоином",
@@ -285,6 +286,9 @@ export const ru: Dictionary = {
     saveItem: "Сохранить",
     priceFormat: "Укажите цену вида 25.00 (не больше двух знаков после точки).",
     priceRange: "Цена должна быть больше 0 и не больше 1 000 000.00 GEL.",
+    edit: "Изменить",
+    editThis: "Изменить {{name}}",
+    editTitle: "Изменение: {{name}}",
   },
   board: {
     title: "Заказы",

@@ -9,14 +9,15 @@ import { formatGel, parseGel } from "../money.ts";
 import { useManagedRestaurant } from "./managed.tsx";
 import { SignInChoices } from "./SignIn.tsx";
 
-/** The franchisee's menu: its items with prices and availability, and a form to add one. */
+/** The franchisee's menu: its items with prices and availability, a form to add one and the same form to change one. */
 export function Menu(): ReactNode {
   const { t, i18n } = useTranslation();
   const { session } = useSession();
   const queries = useQueryClient();
   const { selected, picker, pending } = useManagedRestaurant();
   const restaurantId = selected?.id ?? "";
-  const [adding, setAdding] = useState(false);
+  // "new" while adding an item, an item's id while changing it.
+  const [editing, setEditing] = useState<string>();
   const [form, setForm] = useState({ name: "", price: "", description: "" });
   const [priceIssue, setPriceIssue] = useState<string>();
   const menu = useQuery({
@@ -26,15 +27,22 @@ export function Menu(): ReactNode {
   });
   const save = useMutation({
     mutationFn: (price: string) =>
-      call(
-        api.POST("/api/v1/restaurants/{id}/menu", {
-          params: { path: { id: restaurantId } },
-          body: { name: form.name, price, description: form.description, available: true },
-        }),
-      ),
+      editing === undefined || editing === "new"
+        ? call(
+            api.POST("/api/v1/restaurants/{id}/menu", {
+              params: { path: { id: restaurantId } },
+              body: { name: form.name, price, description: form.description, available: true },
+            }),
+          )
+        : call(
+            api.PATCH("/api/v1/restaurants/{id}/menu/{item_id}", {
+              params: { path: { id: restaurantId, item_id: editing } },
+              body: { name: form.name, price, description: form.description },
+            }),
+          ),
     onSuccess: async () => {
       setForm({ name: "", price: "", description: "" });
-      setAdding(false);
+      setEditing(undefined);
       await queries.invalidateQueries({ queryKey: ["menu", restaurantId] });
     },
   });
@@ -100,24 +108,44 @@ export function Menu(): ReactNode {
                 />{" "}
                 {t("manage.available")}
               </label>
+              <button
+                type="button"
+                className="secondary"
+                data-testid={`edit-item-${item.name}`}
+                aria-label={t("manage.editThis", { name: item.name })}
+                onClick={() => {
+                  save.reset();
+                  setPriceIssue(undefined);
+                  setForm({ name: item.name, price: item.price, description: item.description });
+                  setEditing(item.id);
+                }}
+              >
+                {t("manage.edit")}
+              </button>
             </li>
           ))}
         </ul>
       )}
       <FormError error={toggle.error} />
-      {!adding ? (
+      {editing === undefined ? (
         <button
           type="button"
           data-testid="add-item"
           onClick={() => {
-            setAdding(true);
+            save.reset();
+            setForm({ name: "", price: "", description: "" });
+            setEditing("new");
           }}
         >
           {t("manage.addItem")}
         </button>
       ) : (
         <form onSubmit={submit} noValidate aria-labelledby="new-item-title" className="panel">
-          <h3 id="new-item-title">{t("manage.newItem")}</h3>
+          <h3 id="new-item-title">
+            {editing === "new"
+              ? t("manage.newItem")
+              : t("manage.editTitle", { name: menu.data?.items.find((item) => item.id === editing)?.name ?? "" })}
+          </h3>
           <Field id="item-name" label={t("manage.itemName")} error={fields.name}>
             {(aria) => <input {...aria} data-testid="item-name" value={form.name} onChange={set("name")} />}
           </Field>
@@ -154,7 +182,7 @@ export function Menu(): ReactNode {
             type="button"
             className="secondary"
             onClick={() => {
-              setAdding(false);
+              setEditing(undefined);
             }}
           >
             {t("common.cancel")}

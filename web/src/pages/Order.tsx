@@ -62,6 +62,15 @@ export function Order(): ReactNode {
           {t(`order.statuses.${data.status}`)}
         </strong>
       </p>
+      {/* A card order refunded in part stays settled; the customer is told what came back so far. */}
+      <p aria-live="polite" data-testid="order-refund-state">
+        {data.refunded_tetri > 0 &&
+          data.status !== "refunded" &&
+          t("order.partlyRefunded", {
+            refunded: formatGel(data.refunded_tetri, i18n.language),
+            total: formatGel(data.total_tetri, i18n.language),
+          })}
+      </p>
       <ol className="steps" aria-label={t("order.progress")}>
         {STEPS.map((step) => (
           <li
