@@ -171,3 +171,45 @@ export async function franchiseeWithRestaurant(
   await expect(page.getByTestId("restaurant-status")).toHaveText("active", { timeout: 60_000 });
   return { page, accountKey, address };
 }
+
+/**
+ * A new customer without a wallet (a page of their own) puts `count` × `item` of `restaurant` in
+ * the cart, signs in with a new account at the cart and places the order; resolves on the order's
+ * page, still `placed`, with the order's id.
+ */
+export async function customerOrders(
+  browser: Browser,
+  restaurant: string,
+  item: string,
+  count: number,
+): Promise<{ customer: Page; orderId: string }> {
+  const customer = await (await browser.newContext()).newPage();
+  await customer.goto("/");
+  await customer.getByRole("link", { name: restaurant }).click();
+  for (let added = 0; added < count; added++) await customer.click(`[data-testid="add-to-cart-${item}"]`);
+  await customer.click('[data-testid="go-to-cart"]');
+  await customer.click('[data-testid="sign-in-custodial"]');
+  await expect(customer.getByTestId("account-key")).toHaveText(/^hpc_/);
+  await customer.click('[data-testid="place-order"]');
+  await expect(customer.getByTestId("order-status")).toHaveText("placed");
+  return { customer, orderId: customer.url().split("/order/")[1] ?? "" };
+}
+
+/** On the order's page: pays with Stripe's test card and waits, without reloading, until the order is settled on chain. */
+export async function payByCard(customer: Page): Promise<void> {
+  await customer.fill('[data-testid="card-number"]', "4242 4242 4242 4242");
+  await customer.fill('[data-testid="card-expiry"]', "12/34");
+  await customer.fill('[data-testid="card-cvc"]', "123");
+  await customer.click('[data-testid="pay"]');
+  await expect(customer.getByTestId("order-status")).toHaveText("settled", { timeout: 60_000 });
+}
+
+/** Marks the page; `stayed` is true until it is reloaded or left for another document. */
+export async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
+}
+
+export const stayed = (page: Page): Promise<boolean | undefined> =>
+  page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);

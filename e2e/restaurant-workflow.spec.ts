@@ -11,23 +11,13 @@ import { expect, test, type Page } from "@playwright/test";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
 import { expectAccessible } from "./accessibility.ts";
-import { attestFranchisee, env, grantRoles, signInAgain, signInWithWallet } from "./people.ts";
+import { attestFranchisee, env, grantRoles, markPage, signInAgain, signInWithWallet, stayed } from "./people.ts";
 import { injectWallet } from "./wallet.ts";
 
 const FRANCHISEE = 6;
 /** Customers #5-#9 hold tGEL on the local chain; #7 pays from its wallet. */
 const TOKEN_CUSTOMER = 7;
 const AUDITOR = 8;
-
-async function markPage(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { stayed: boolean }).stayed = true;
-  });
-}
-
-/** True while the page has not been reloaded since markPage. */
-const stayed = (page: Page): Promise<boolean | undefined> =>
-  page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
 
 test("Complete restaurant workflow", async ({ browser }) => {
   // The whole day of a restaurant, with three people's on-chain waits: longer than the config's default.

@@ -304,6 +304,7 @@ export const en = {
     refundSubmit: "Refund",
     refundFormat: "Enter an amount like 5.00 (at most two decimals).",
     refundRange: "The amount must be more than 0.",
+    refundTooMuch: "At most {{amount}} remains to refund.",
   },
   revenue: {
     nav: "Revenue",

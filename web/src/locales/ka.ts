@@ -308,6 +308,7 @@ export const ka: Dictionary = {
     refundSubmit: "დაბრუნება",
     refundFormat: "მიუთითეთ თანხა, მაგ. 5.00 (მაქსიმუმ ორი ათწილადი).",
     refundRange: "თანხა უნდა იყოს 0-ზე მეტი.",
+    refundTooMuch: "დასაბრუნებლად დარჩენილია მაქსიმუმ {{amount}}.",
   },
   revenue: {
     nav: "შემოსავალი",

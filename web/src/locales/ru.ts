@@ -308,6 +308,7 @@ export const ru: Dictionary = {
     refundSubmit: "Вернуть",
     refundFormat: "Укажите сумму вида 5.00 (не больше двух знаков после точки).",
     refundRange: "Сумма должна быть больше 0.",
+    refundTooMuch: "Вернуть можно не больше {{amount}}.",
   },
   revenue: {
     nav: "Выручка",
