@@ -12,6 +12,7 @@ export const en = {
   nav: {
     skip: "Skip to content",
     label: "Main",
+    toggle: "Pages",
     restaurants: "Restaurants",
     cart: "Cart ({{count}})",
     loyalty: "Loyalty",

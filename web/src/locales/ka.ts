@@ -14,6 +14,7 @@ export const ka: Dictionary = {
   nav: {
     skip: "შინაარსზე გადასვლა",
     label: "მთავარი",
+    toggle: "გვერდები",
     restaurants: "რესტორნები",
     cart: "კალათა ({{count}})",
     loyalty: "ლოიალობა",

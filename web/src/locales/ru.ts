@@ -14,6 +14,7 @@ export const ru: Dictionary = {
   nav: {
     skip: "К содержимому",
     label: "Главное меню",
+    toggle: "Страницы",
     restaurants: "Рестораны",
     cart: "Корзина ({{count}})",
     loyalty: "Бонусы",
