@@ -7,7 +7,7 @@
  * receipt and sees the loyalty tokens; the franchisee serves the order; a second customer pays
  * with the stable token from a wallet; an auditor finds the card order's on-chain history.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
 import { expectAccessible } from "./accessibility.ts";
