@@ -143,7 +143,7 @@ export function Order(): ReactNode {
           <a href={data.receipt_url} target="_blank" rel="noreferrer" data-testid="receipt-link">
             {t("order.receipt")}
           </a>{" "}
-          <span className="muted">({data.receipt_cid})</span>
+          <span className="muted hash">({data.receipt_cid})</span>
         </p>
       )}
     </section>
