@@ -7,7 +7,15 @@
 import { expect, test, type Page } from "@playwright/test";
 
 import { expectAccessible } from "./accessibility.ts";
-import { adminPage, customerOrders, franchiseeWithRestaurant, markPage, payByCard, stayed } from "./people.ts";
+import {
+  adminPage,
+  customerOrders,
+  franchiseeWithRestaurant,
+  markPage,
+  payByCard,
+  sessionOf,
+  stayed,
+} from "./people.ts";
 
 const RESTAURANT = "Franchise Day Kitchen";
 
@@ -116,7 +124,9 @@ test("A franchisee's day: menu, live board, kitchen stream, till keys and revenu
   };
   const broth = menu.items.find((item) => item.name === "Spicy Broth");
   expect(broth).toBeDefined();
-  const tillOrder = { restaurant_id: restaurantId, items: [{ id: broth?.id, quantity: 3 }] };
+  // A till orders for a known customer (here the one who paid by card), named by customer_id.
+  const { user: regular } = await sessionOf(customer);
+  const tillOrder = { restaurant_id: restaurantId, customer_id: regular.id, items: [{ id: broth?.id, quantity: 3 }] };
   const placed = await page.request.post("/api/v1/orders", { headers: { "x-api-key": tillKey }, data: tillOrder });
   expect(placed.status()).toBe(201);
   expect(((await placed.json()) as { total_tetri: number }).total_tetri).toBe(4350);
