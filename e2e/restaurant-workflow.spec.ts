@@ -7,66 +7,17 @@
  * receipt and sees the loyalty tokens; the franchisee serves the order; a second customer pays
  * with the stable token from a wallet; an auditor finds the card order's on-chain history.
  */
-import { expect, test, type Page } from "@playwright/test";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
+import { expect, test } from "@playwright/test";
 
 import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
-import { loadLocalContracts } from "../local/simulation/contracts.ts";
 import { expectAccessible } from "./accessibility.ts";
-import { grantRoles, signInAgain, signInWithWallet } from "./people.ts";
-import { hardhatAccount, injectWallet } from "./wallet.ts";
+import { attestFranchisee, env, grantRoles, markPage, signInAgain, signInWithWallet, stayed } from "./people.ts";
+import { injectWallet } from "./wallet.ts";
 
 const FRANCHISEE = 6;
 /** Customers #5-#9 hold tGEL on the local chain; #7 pays from its wallet. */
 const TOKEN_CUSTOMER = 7;
 const AUDITOR = 8;
-const KYC_LEVEL = 2;
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is set by e2e/stack.ts`);
-  return value;
-}
-
-/** The KYC officer (account #4) attests the franchisee on chain, as franchise ownership requires (the KYC pages' flow is e2e/kyc.spec.ts). */
-async function attestFranchisee(owner: Address): Promise<void> {
-  const rpc = env("E2E_RPC_URL");
-  const contracts = await loadLocalContracts(await readLocalDeployment(env("E2E_DEPLOYMENT_DIR")));
-  const publicClient = createPublicClient({ transport: http(rpc) });
-  const officer = createWalletClient({ account: hardhatAccount(LOCAL_ACCOUNTS.kycOfficer), transport: http(rpc) });
-  const latest = await publicClient.getBlock();
-  const hash = await officer.writeContract({
-    chain: null,
-    address: contracts.kycRegistry.address,
-    abi: contracts.kycRegistry.abi,
-    functionName: "attest",
-    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex("e2e-kyc:franchisee"))],
-  });
-  expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
-  // The API checks KYC in the mirror: wait until the indexer has the attestation.
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${env("E2E_BASE_URL")}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: `{ kycStatus(account: "${owner}") { verified(minLevel: ${KYC_LEVEL}) } }` }),
-      });
-      const body = (await response.json()) as { data?: { kycStatus: { verified: boolean } | null } };
-      return body.data?.kycStatus?.verified ?? false;
-    })
-    .toBe(true);
-}
-
-async function markPage(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { stayed: boolean }).stayed = true;
-  });
-}
-
-/** True while the page has not been reloaded since markPage. */
-const stayed = (page: Page): Promise<boolean | undefined> =>
-  page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
 
 test("Complete restaurant workflow", async ({ browser }) => {
   // The whole day of a restaurant, with three people's on-chain waits: longer than the config's default.

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 
@@ -14,6 +14,8 @@ export function Layout(): ReactNode {
   const items = cart.lines.reduce((sum, line) => sum + line.quantity, 0);
   const franchisee = (me?.restaurant_ids.length ?? 0) > 0;
   const officer = useKycOfficer();
+  // At phone width the links fold behind a button (styles.css); following one folds them again.
+  const [navOpen, setNavOpen] = useState(false);
   return (
     <>
       <a className="skip" href="#main">
@@ -23,7 +25,26 @@ export function Layout(): ReactNode {
         <NavLink to="/" className="brand">
           {t("app.name")}
         </NavLink>
-        <nav aria-label={t("nav.label")}>
+        <button
+          type="button"
+          className="nav-toggle secondary"
+          aria-expanded={navOpen}
+          aria-controls="site-nav"
+          data-testid="nav-toggle"
+          onClick={() => {
+            setNavOpen(!navOpen);
+          }}
+        >
+          {t("nav.toggle")}
+        </button>
+        <nav
+          id="site-nav"
+          aria-label={t("nav.label")}
+          className={navOpen ? "open" : undefined}
+          onClick={(event) => {
+            if (event.target instanceof Element && event.target.closest("a") !== null) setNavOpen(false);
+          }}
+        >
           <NavLink to="/">{t("nav.restaurants")}</NavLink>
           <NavLink to="/cart">{t("nav.cart", { count: items })}</NavLink>
           {session !== undefined && <NavLink to="/loyalty">{t("nav.loyalty")}</NavLink>}

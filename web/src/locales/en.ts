@@ -12,6 +12,7 @@ export const en = {
   nav: {
     skip: "Skip to content",
     label: "Main",
+    toggle: "Pages",
     restaurants: "Restaurants",
     cart: "Cart ({{count}})",
     loyalty: "Loyalty",
@@ -110,6 +111,7 @@ export const en = {
     reward: "Loyalty reward: {{amount}}",
     receipt: "Open the receipt",
     refunded: "Refunded",
+    partlyRefunded: "Partially refunded: {{refunded}} of {{total}} has been given back.",
   },
   tokenPay: {
     title: "Pay with the stable token",
@@ -307,6 +309,7 @@ export const en = {
     refundSubmit: "Refund",
     refundFormat: "Enter an amount like 5.00 (at most two decimals).",
     refundRange: "The amount must be more than 0.",
+    refundTooMuch: "At most {{amount}} remains to refund.",
   },
   revenue: {
     nav: "Revenue",

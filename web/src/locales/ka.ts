@@ -14,6 +14,7 @@ export const ka: Dictionary = {
   nav: {
     skip: "შინაარსზე გადასვლა",
     label: "მთავარი",
+    toggle: "გვერდები",
     restaurants: "რესტორნები",
     cart: "კალათა ({{count}})",
     loyalty: "ლოიალობა",
@@ -112,6 +113,7 @@ export const ka: Dictionary = {
     reward: "ლოიალობის ჯილდო: {{amount}}",
     receipt: "ქვითრის გახსნა",
     refunded: "დაბრუნებულია",
+    partlyRefunded: "ნაწილობრივ დაბრუნებულია: {{total}}-დან დაბრუნდა {{refunded}}.",
   },
   tokenPay: {
     title: "გადახდა სტეიბლ ტოკენით",
@@ -311,6 +313,7 @@ export const ka: Dictionary = {
     refundSubmit: "დაბრუნება",
     refundFormat: "მიუთითეთ თანხა, მაგ. 5.00 (მაქსიმუმ ორი ათწილადი).",
     refundRange: "თანხა უნდა იყოს 0-ზე მეტი.",
+    refundTooMuch: "დასაბრუნებლად დარჩენილია მაქსიმუმ {{amount}}.",
   },
   revenue: {
     nav: "შემოსავალი",

@@ -14,6 +14,7 @@ export const ru: Dictionary = {
   nav: {
     skip: "К содержимому",
     label: "Главное меню",
+    toggle: "Страницы",
     restaurants: "Рестораны",
     cart: "Корзина ({{count}})",
     loyalty: "Бонусы",
@@ -113,6 +114,7 @@ export const ru: Dictionary = {
     reward: "Бонус: {{amount}}",
     receipt: "Открыть чек",
     refunded: "Возвращено",
+    partlyRefunded: "Частично возвращён: возвращено {{refunded}} из {{total}}.",
   },
   tokenPay: {
     title: "Оплата стейблкоином",
@@ -311,6 +313,7 @@ export const ru: Dictionary = {
     refundSubmit: "Вернуть",
     refundFormat: "Укажите сумму вида 5.00 (не больше двух знаков после точки).",
     refundRange: "Сумма должна быть больше 0.",
+    refundTooMuch: "Вернуть можно не больше {{amount}}.",
   },
   revenue: {
     nav: "Выручка",

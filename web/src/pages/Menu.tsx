@@ -20,10 +20,16 @@ export function Menu(): ReactNode {
   const [editing, setEditing] = useState<{ id: string; name: string } | "new">();
   const [form, setForm] = useState({ name: "", price: "", description: "" });
   const [priceIssue, setPriceIssue] = useState<string>();
+  // Unavailable items too: taken off the customers' menu, they stay here to be put back.
   const menu = useQuery({
-    queryKey: ["menu", restaurantId],
+    queryKey: ["menu", restaurantId, "all"],
     enabled: restaurantId !== "",
-    queryFn: () => call(api.GET("/api/v1/restaurants/{id}/menu", { params: { path: { id: restaurantId } } })),
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/restaurants/{id}/menu", {
+          params: { path: { id: restaurantId }, query: { include_unavailable: "true" } },
+        }),
+      ),
   });
   const save = useMutation({
     mutationFn: (price: string) =>

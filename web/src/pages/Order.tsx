@@ -83,6 +83,15 @@ export function Order(): ReactNode {
           {t(`order.statuses.${data.status}`)}
         </strong>
       </p>
+      {/* A card order refunded in part stays settled; the customer is told what came back so far. */}
+      <p aria-live="polite" data-testid="order-refund-state">
+        {data.refunded_tetri > 0 &&
+          data.status !== "refunded" &&
+          t("order.partlyRefunded", {
+            refunded: formatGel(data.refunded_tetri, i18n.language),
+            total: formatGel(data.total_tetri, i18n.language),
+          })}
+      </p>
       <ol className="steps" aria-label={t("order.progress")}>
         {STEPS.map((step) => (
           <li
@@ -155,7 +164,7 @@ export function Order(): ReactNode {
           <a href={data.receipt_url} target="_blank" rel="noreferrer" data-testid="receipt-link">
             {t("order.receipt")}
           </a>{" "}
-          <span className="muted">({data.receipt_cid})</span>
+          <span className="muted hash">({data.receipt_cid})</span>
         </p>
       )}
     </section>

@@ -288,6 +288,11 @@ function RefundForm({ order, onDone }: { order: Schemas["Order"]; onDone: () => 
       setAmountIssue(t(parsed.reason === "format" ? "board.refundFormat" : "board.refundRange"));
       return;
     }
+    // The API refuses it too (422); said here in the person's words and money, before anything is sent.
+    if (card && parsed.tetri > remaining) {
+      setAmountIssue(t("board.refundTooMuch", { amount: formatGel(remaining, i18n.language) }));
+      return;
+    }
     setAmountIssue(undefined);
     refund.mutate(parsed.amount);
   };
