@@ -26,28 +26,28 @@ class SharedStore implements Store {
   readonly prefix: string;
   readonly #shared: RedisStore;
   readonly #local = new MemoryStore();
+  readonly #isReady: () => boolean;
+  readonly #fellBack: (error: unknown) => void;
 
-  constructor(
-    shared: RedisStore,
-    private readonly isReady: () => boolean,
-    private readonly fellBack: (error: unknown) => void,
-  ) {
+  constructor(shared: RedisStore, isReady: () => boolean, fellBack: (error: unknown) => void) {
     this.#shared = shared;
     this.prefix = shared.prefix;
+    this.#isReady = isReady;
+    this.#fellBack = fellBack;
   }
 
   async init(options: Options): Promise<void> {
     this.#local.init(options);
     // Loads the counting scripts into Redis; should Redis be away right now, counting stays local.
-    await this.#shared.init(options).catch(this.fellBack);
+    await this.#shared.init(options).catch(this.#fellBack);
   }
 
   async #either<T>(shared: () => Promise<T>, local: () => Promise<T> | T): Promise<T> {
-    if (!this.isReady()) return local();
+    if (!this.#isReady()) return local();
     try {
       return await shared();
     } catch (error) {
-      this.fellBack(error);
+      this.#fellBack(error);
       return local();
     }
   }
