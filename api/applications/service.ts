@@ -11,12 +11,9 @@ import { inTransaction, onlyRow } from "../../lib/db/client.ts";
 import { hasRole, type UserPrincipal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
 import { ApiError, conflict, forbidden, notFound } from "../rest/errors.ts";
-import {
-  registerRestaurant,
-  restaurantStatus,
-  verifiedOwnerSql,
-  type RestaurantStatus,
-} from "../restaurants/service.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import { verifiedOwnerSql } from "../mirror/kyc.ts";
+import { registerRestaurant, restaurantStatus, type RestaurantStatus } from "../restaurants/service.ts";
 
 export const APPLICATION_STATUSES = ["pending", "approved", "rejected"] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
@@ -65,7 +62,7 @@ const SELECT_APPLICATIONS = `
          a.rejection_reason, a.created_at, a.decided_at
     FROM restaurant_application a
     JOIN app_user u ON u.id = a.applicant_id
-    LEFT JOIN franchise f ON f.restaurant_id = a.restaurant_id AND f.block_to IS NULL`;
+    LEFT JOIN franchise f ON f.restaurant_id = a.restaurant_id AND ${currentSql("f")}`;
 
 function viewOf(row: ApplicationRow): ApplicationView {
   return {

@@ -10,6 +10,7 @@ import { unauthorized } from "../rest/errors.ts";
 import type { ApiKeyPrincipal } from "./principal.ts";
 import { randomSecret, sameDigest, sha256Hex } from "./secrets.ts";
 import { isUuid } from "./users.ts";
+import { currentOwnerSql, firstOwnerSql } from "../mirror/restaurants.ts";
 
 export const API_KEY_PREFIX = "hps_";
 const API_KEY = /^hps_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
@@ -73,7 +74,7 @@ export function createApiKeyService(db: Database): ApiKeyService {
       const { rows } = await db.pool.query<ApiKeyRow>(
         `INSERT INTO api_key (secret_hash, restaurant_id, label, created_by, owner_address)
          VALUES ($1, $2, $3, $4,
-                 (SELECT owner FROM franchise WHERE restaurant_id = $5 AND block_to IS NULL LIMIT 1))
+                 ${currentOwnerSql("$5")})
          RETURNING ${COLUMNS}`,
         [sha256Hex(secret), restaurantId.toString(), label, createdBy, restaurantId.toString()],
       );
@@ -113,11 +114,8 @@ export function createApiKeyService(db: Database): ApiKeyService {
         owner: string | null;
       }>(
         `SELECT k.secret_hash, k.restaurant_id, k.revoked_at,
-                COALESCE(k.owner_address,
-                         (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id
-                           ORDER BY f.block_from LIMIT 1)) AS issuer,
-                (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id AND f.block_to IS NULL
-                  LIMIT 1) AS owner
+                COALESCE(k.owner_address, ${firstOwnerSql("k.restaurant_id")}) AS issuer,
+                ${currentOwnerSql("k.restaurant_id")} AS owner
            FROM api_key k WHERE k.id = $1`,
         [id],
       );

@@ -15,6 +15,8 @@ import { formatGel } from "../money.ts";
 import type { Platform } from "../platform.ts";
 import { badRequest, conflict, forbidden, notFound, type ErrorIssue } from "../rest/errors.ts";
 import { API_PREFIX } from "../rest/openapi.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import { activeNowSql, currentActiveSql } from "../mirror/restaurants.ts";
 
 export type OrderStatus = "placed" | "paid" | "settled" | "fulfilled" | "refunded";
 
@@ -90,7 +92,7 @@ export const SELECT_ORDER = `
               WHEN o.kind = 'card' THEN o.placed_at END AS chain_time,
          o.reward::text, o.refunded_amount::text, o.payment_ref, o.receipt_cid AS chain_receipt_cid
     FROM customer_order co
-    LEFT JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL`;
+    LEFT JOIN "order" o ON o.order_id = co.chain_order_id AND ${currentSql("o")}`;
 
 // The mirror's statuses: token orders escrowed → fulfilled | refunded | reclaimed; card orders
 // settled → partially_refunded → refunded.
@@ -174,8 +176,7 @@ const INSERT_ORDER = `
                    ORDER BY n),
          SUM(price_tetri * quantity)
     FROM priced
-   WHERE EXISTS (SELECT 1 FROM franchise f
-                  WHERE f.restaurant_id = $2::numeric AND f.block_to IS NULL AND f.active)
+   WHERE ${activeNowSql("$2::numeric")}
   HAVING COUNT(*) = $7
   RETURNING created_at, items, total_tetri::text`;
 
@@ -183,7 +184,7 @@ const INSERT_ORDER = `
 async function rejection(platform: Platform, order: NewOrder, customerId: string): Promise<Error> {
   const restaurant = await platform.db.pool.query<{ profile: boolean; active: boolean | null }>(
     `SELECT EXISTS (SELECT 1 FROM restaurant WHERE id = $1::bigint) AS profile,
-            (SELECT active FROM franchise WHERE restaurant_id = $1::numeric AND block_to IS NULL) AS active`,
+            ${currentActiveSql("$1::numeric")} AS active`,
     [String(order.restaurantId)],
   );
   const { profile, active } = onlyRow(restaurant);

@@ -3,7 +3,6 @@
  * (the chain records it when the processor confirms); token orders can be refunded while their
  * price is still in escrow, by the relayer calling `refund`.
  */
-import { onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import { dedupeKey, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
@@ -11,6 +10,7 @@ import { conflict, forbidden, unprocessable } from "../rest/errors.ts";
 import { findOrder } from "../orders/service.ts";
 import { exclusively, refundableByCard, refundCard, type RefundView } from "./card.ts";
 import { tokenOrderOf } from "./token.ts";
+import { currentTokenEscrow } from "../mirror/orders.ts";
 
 export async function refundOrder(
   platform: Platform,
@@ -55,14 +55,7 @@ async function refund(
     if (amountTetri !== undefined && amountTetri !== BigInt(row.total_tetri)) {
       throw unprocessable("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
     }
-    const escrow = onlyRow(
-      await platform.db.pool.query<Parameters<typeof tokenOrderOf>[0]>(
-        `SELECT order_id AS chain_order_id, restaurant_id::text, customer, token, price::text, discount::text,
-              points_redeemed::text, reclaim_after
-         FROM "order" WHERE order_id = $1 AND block_to IS NULL`,
-        [row.chain_order_id],
-      ),
-    );
+    const escrow = await currentTokenEscrow(platform.db.pool, row.chain_order_id);
     // A fulfilment queued first takes the escrow: the refund would only revert.
     const queued = await enqueue(
       platform.db.pool,

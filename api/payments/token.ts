@@ -15,6 +15,8 @@ import { ApiError, forbidden } from "../rest/errors.ts";
 import type { OrderLine } from "../orders/service.ts";
 import { choosePaymentMethod, requirePayable } from "./card.ts";
 import { storeReceipt } from "./receipt.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import type { TokenEscrowRow } from "../mirror/orders.ts";
 
 /** How long an escrowed order waits for the restaurant before the customer may take it back. */
 const RECLAIM_AFTER_SECONDS = 24 * 3600;
@@ -134,7 +136,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
             o.customer, o.token, o.price::text, o.discount::text, o.points_redeemed::text, o.paid::text,
             o.reclaim_after, o.placed_at, r.name, r.location
        FROM customer_order co
-       JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL AND o.status = 'escrowed'
+       JOIN "order" o ON o.order_id = co.chain_order_id AND ${currentSql("o")} AND o.status = 'escrowed'
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
       WHERE co.payment_method = 'token'
         AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key IN (${dedupeKeySql("fulfill_token", "co.chain_order_id")},
@@ -168,16 +170,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
 }
 
 /** The TokenOrder the customer escrowed, from the mirror's copy of the event. */
-export function tokenOrderOf(row: {
-  chain_order_id: Hex;
-  restaurant_id: string;
-  customer: Address;
-  token: Address;
-  price: string;
-  discount: string;
-  points_redeemed: string;
-  reclaim_after: Date;
-}): TokenOrderMessage {
+export function tokenOrderOf(row: TokenEscrowRow): TokenOrderMessage {
   return {
     orderId: row.chain_order_id,
     restaurantId: BigInt(row.restaurant_id),
