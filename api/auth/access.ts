@@ -4,7 +4,7 @@
  * so a transfer on chain moves the rights with it once indexed.
  */
 import type { Database } from "../../lib/db/client.ts";
-import { forbidden } from "../rest/errors.ts";
+import { Forbidden } from "../errors.ts";
 import { hasRole, type GrantedRole, type Principal } from "./principal.ts";
 import { franchisesOwnedBy, ownsFranchise } from "../mirror/restaurants.ts";
 
@@ -17,11 +17,11 @@ export interface AccessControl {
   canManageRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<boolean>;
   /** Those, or an API key of that restaurant. */
   canActForRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<boolean>;
-  /** Throws forbidden() unless canManageRestaurant. */
+  /** Throws new Forbidden() unless canManageRestaurant. */
   requireManageRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<void>;
-  /** Throws forbidden() unless canActForRestaurant. */
+  /** Throws new Forbidden() unless canActForRestaurant. */
   requireActForRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<void>;
-  /** Throws forbidden() unless the caller is a person holding the role. */
+  /** Throws new Forbidden() unless the caller is a person holding the role. */
   requireRole(principal: Principal | undefined, role: GrantedRole): void;
 }
 
@@ -52,13 +52,13 @@ export function createAccessControl(db: Database): AccessControl {
 
     async requireManageRestaurant(principal, restaurantId): Promise<void> {
       if (!(await canManageRestaurant(principal, restaurantId))) {
-        throw forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may do this`);
+        throw new Forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may do this`);
       }
     },
 
     async requireActForRestaurant(principal, restaurantId): Promise<void> {
       if (!(await canActForRestaurant(principal, restaurantId))) {
-        throw forbidden(
+        throw new Forbidden(
           principal?.kind === "api_key"
             ? `this API key acts for restaurant ${principal.restaurantId}, not ${restaurantId}`
             : `only restaurant ${restaurantId}'s franchisee, its API keys or an admin may do this`,
@@ -67,7 +67,7 @@ export function createAccessControl(db: Database): AccessControl {
     },
 
     requireRole(principal, role): void {
-      if (!hasRole(principal, role)) throw forbidden(`only a person with the ${role} role may do this`);
+      if (!hasRole(principal, role)) throw new Forbidden(`only a person with the ${role} role may do this`);
     },
   };
 }

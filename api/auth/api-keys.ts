@@ -6,7 +6,7 @@
  * query): selling the franchise ends the seller's tills, refunds included. Revoking is immediate.
  */
 import type { Database } from "../../lib/db/client.ts";
-import { unauthorized } from "../rest/errors.ts";
+import { Unauthenticated } from "../errors.ts";
 import type { ApiKeyPrincipal } from "./principal.ts";
 import { randomSecret, sameDigest, sha256Hex } from "./secrets.ts";
 import { isUuid } from "./users.ts";
@@ -38,7 +38,7 @@ export interface ApiKeyService {
   /** False when the restaurant has no such key; revoking a revoked key is a no-op that returns true. */
   revoke(restaurantId: bigint, keyId: string): Promise<boolean>;
   /**
-   * The key's principal; an ApiError 401 when it is malformed, unknown, wrong, revoked, or issued
+   * The key's principal; Unauthenticated when it is malformed, unknown, wrong, revoked, or issued
    * by an owner who no longer owns the franchise.
    */
   verify(key: string): Promise<ApiKeyPrincipal>;
@@ -105,7 +105,7 @@ export function createApiKeyService(db: Database): ApiKeyService {
       const match = API_KEY.exec(key);
       const id = match?.[1];
       const secret = match?.[2];
-      if (id === undefined || secret === undefined || !isUuid(id)) throw unauthorized("malformed API key");
+      if (id === undefined || secret === undefined || !isUuid(id)) throw new Unauthenticated("malformed API key");
       const { rows } = await db.pool.query<{
         secret_hash: string;
         restaurant_id: string;
@@ -120,10 +120,11 @@ export function createApiKeyService(db: Database): ApiKeyService {
         [id],
       );
       const row = rows[0];
-      if (row === undefined || !sameDigest(sha256Hex(secret), row.secret_hash)) throw unauthorized("invalid API key");
-      if (row.revoked_at !== null) throw unauthorized("API key revoked");
+      if (row === undefined || !sameDigest(sha256Hex(secret), row.secret_hash))
+        throw new Unauthenticated("invalid API key");
+      if (row.revoked_at !== null) throw new Unauthenticated("API key revoked");
       if (row.issuer !== null && row.owner !== row.issuer) {
-        throw unauthorized(
+        throw new Unauthenticated(
           "API key no longer valid: the restaurant's franchise has changed hands since it was issued; its owner issues new keys",
         );
       }

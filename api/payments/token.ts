@@ -11,7 +11,7 @@ import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES, type TokenOrderMessage }
 import type { Principal } from "../auth/principal.ts";
 import { dedupeKeySql, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { ApiError, forbidden } from "../rest/errors.ts";
+import { InvalidInput, Forbidden } from "../errors.ts";
 import type { OrderLine } from "../orders/service.ts";
 import { choosePaymentMethod, requirePayable } from "./card.ts";
 import { storeReceipt } from "./receipt.ts";
@@ -51,10 +51,14 @@ export async function quoteTokenPayment(
 ): Promise<TokenPaymentView> {
   const row = await requirePayable(platform, principal, id);
   if (principal.kind !== "user" || principal.userId !== row.customer_id) {
-    throw forbidden("a token payment is signed by the customer's own wallet");
+    throw new Forbidden("a token payment is signed by the customer's own wallet");
   }
   if (principal.custodial) {
-    throw new ApiError(400, "wallet_required", "custodial accounts pay by card; token payments need your own wallet");
+    throw new InvalidInput(
+      "custodial accounts pay by card; token payments need your own wallet",
+      undefined,
+      "wallet_required",
+    );
   }
   await choosePaymentMethod(platform, row, "token");
   const { chain, contracts, chainId } = platform;

@@ -11,7 +11,7 @@ import type { Principal } from "../auth/principal.ts";
 import { hasRole } from "../auth/principal.ts";
 import { enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { conflict, forbidden, notFound } from "../rest/errors.ts";
+import { Forbidden, NotFound, Conflict } from "../errors.ts";
 import { isVerifiedNow } from "../mirror/kyc.ts";
 import { CURRENT_FRANCHISES } from "../mirror/restaurants.ts";
 
@@ -85,11 +85,11 @@ export async function registerRestaurant(
   input: RegisterRestaurant,
   within?: WithinRegistration,
 ): Promise<RestaurantView> {
-  if (!hasRole(principal, "admin")) throw forbidden("only an admin registers restaurants");
-  if (principal.kind !== "user") throw forbidden();
+  if (!hasRole(principal, "admin")) throw new Forbidden("only an admin registers restaurants");
+  if (principal.kind !== "user") throw new Forbidden();
   const owner = input.owner.toLowerCase();
   if (!(await isVerifiedOwner(platform, owner))) {
-    throw conflict(
+    throw new Conflict(
       `the owner ${getAddress(owner)} is not KYC-verified on chain; franchises go to verified owners only`,
     );
   }
@@ -186,6 +186,6 @@ export async function getRestaurant(platform: Platform, id: bigint): Promise<Res
     `SELECT * FROM (${SELECT_RESTAURANTS}) x WHERE id::bigint = $1`,
     [String(id)],
   );
-  if (rows[0] === undefined) throw notFound(`restaurant ${id}`);
+  if (rows[0] === undefined) throw new NotFound(`restaurant ${id}`);
   return viewOf(rows[0]);
 }
