@@ -11,6 +11,10 @@
  * - `web/` and `mobile/` import nothing from `api/`, `indexer/`, `lib/`, `local/`, `deploy/`: they
  *   talk to the API over HTTP (generated types live in the app).
  *
+ * - Inside `api/`, domain code throws the domain's errors (`api/errors.ts`) and never imports the
+ *   transport's (`api/rest/errors.ts`): only the edges (`api/rest/`, `api/http/`, `api/graphql/`, the
+ *   domains' `routes.ts`) speak HTTP, and they map the domain's errors to statuses and GraphQL codes.
+ *
  * Imports are relative, so a rule is written per folder depth: from `api/graphql/x.ts` the root is
  * `../../`, and `../../local/` is the local folder while `../local.ts` is a sibling file.
  */
@@ -55,18 +59,35 @@ const WHY: Record<Folder, string> = {
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The rule for a file `depth` folders below the root of `part`, forbidding `folders`. */
-function restriction(part: Part, depth: number, folders: readonly Folder[]): Linter.RuleEntry {
+interface Pattern {
+  readonly regex: string;
+  readonly message: string;
+}
+
+/** The patterns for a file `depth` folders below the root of `part`, forbidding `folders`. */
+function folderPatterns(part: Part, depth: number, folders: readonly Folder[]): Pattern[] {
   const up = "../".repeat(depth);
-  return [
-    "error",
-    {
-      patterns: folders.map((folder) => ({
-        regex: `^${escape(up)}${folder}(/|$)`,
-        message: `${part}/ must not import ${folder}/ (${WHY[folder]}). See README "Where things go".`,
-      })),
-    },
-  ];
+  return folders.map((folder) => ({
+    regex: `^${escape(up)}${folder}(/|$)`,
+    message: `${part}/ must not import ${folder}/ (${WHY[folder]}). See README "Where things go".`,
+  }));
+}
+
+function restriction(part: Part, depth: number, folders: readonly Folder[]): Linter.RuleEntry {
+  return ["error", { patterns: folderPatterns(part, depth, folders) }];
+}
+
+/** api/'s edges: they speak HTTP and GraphQL, and may use the transport's errors. */
+const API_EDGES = ["api/rest/**", "api/http/**", "api/graphql/**", "api/**/routes.ts"];
+
+/** api/x/.../file.ts, `depth` folders below the root, is not an edge: it may not import api/rest/errors.ts. */
+function domainRestriction(depth: number): Linter.RuleEntry {
+  const transport = {
+    regex: `^${escape("../".repeat(depth - 1))}rest/errors(\\.ts)?$`,
+    message:
+      'domain code throws api/errors.ts\'s errors (InvalidInput, NotFound, Conflict, ...); the REST and GraphQL edges map them. See README "Where things go".',
+  };
+  return ["error", { patterns: [...folderPatterns("api", depth, FORBIDDEN.api.forbidden), transport] }];
 }
 
 export const importRules: Linter.Config[] = (Object.entries(FORBIDDEN) as [Part, (typeof FORBIDDEN)[Part]][]).flatMap(
@@ -89,4 +110,17 @@ export const importRules: Linter.Config[] = (Object.entries(FORBIDDEN) as [Part,
         },
       ];
     }).flat(),
+);
+
+// Spread after importRules' own api/ entries, which they extend (a later entry's options replace an earlier one's).
+importRules.push(
+  ...Array.from({ length: MAX_DEPTH - 1 }, (_, index): Linter.Config => {
+    const depth = index + 2;
+    return {
+      name: `import-rules/api/depth-${depth}/domain-errors`,
+      files: [`api/${"*/".repeat(depth - 1)}*.${CODE}`],
+      ignores: [...TESTS, ...API_EDGES],
+      rules: { "no-restricted-imports": domainRestriction(depth) },
+    };
+  }),
 );

@@ -10,13 +10,10 @@ import { getAddress } from "viem";
 import { inTransaction, onlyRow } from "../../lib/db/client.ts";
 import { hasRole, type UserPrincipal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
-import { ApiError, conflict, forbidden, notFound } from "../rest/errors.ts";
-import {
-  registerRestaurant,
-  restaurantStatus,
-  verifiedOwnerSql,
-  type RestaurantStatus,
-} from "../restaurants/service.ts";
+import { Forbidden, NotFound, Conflict } from "../errors.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import { verifiedOwnerSql } from "../mirror/kyc.ts";
+import { registerRestaurant, restaurantStatus, type RestaurantStatus } from "../restaurants/service.ts";
 
 export const APPLICATION_STATUSES = ["pending", "approved", "rejected"] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
@@ -65,7 +62,7 @@ const SELECT_APPLICATIONS = `
          a.rejection_reason, a.created_at, a.decided_at
     FROM restaurant_application a
     JOIN app_user u ON u.id = a.applicant_id
-    LEFT JOIN franchise f ON f.restaurant_id = a.restaurant_id AND f.block_to IS NULL`;
+    LEFT JOIN franchise f ON f.restaurant_id = a.restaurant_id AND ${currentSql("f")}`;
 
 function viewOf(row: ApplicationRow): ApplicationView {
   return {
@@ -96,7 +93,7 @@ async function findApplication(platform: Platform, id: string): Promise<Applicat
 
 async function existingApplication(platform: Platform, id: string): Promise<ApplicationView> {
   const application = await findApplication(platform, id);
-  if (application === undefined) throw notFound(`restaurant application ${id}`);
+  if (application === undefined) throw new NotFound(`restaurant application ${id}`);
   return application;
 }
 
@@ -123,7 +120,7 @@ export async function applyForRestaurant(
     );
     const [pending] = waiting.rows;
     if (pending !== undefined) {
-      throw conflict(`your application ${pending.id} is waiting for a decision; apply again once it is decided`);
+      throw new Conflict(`your application ${pending.id} is waiting for a decision; apply again once it is decided`);
     }
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO restaurant_application (applicant_id, name, location, note) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -142,7 +139,7 @@ export async function getApplication(
 ): Promise<ApplicationView> {
   const application = await existingApplication(platform, id);
   if (!hasRole(principal, "admin") && application.applicant_id !== principal.userId) {
-    throw forbidden("this is someone else's application");
+    throw new Forbidden("this is someone else's application");
   }
   return application;
 }
@@ -165,7 +162,7 @@ export async function listApplications(
   let applicant = filter.applicantId ?? null;
   if (!hasRole(principal, "admin")) {
     if (applicant !== null && applicant.toLowerCase() !== principal.userId.toLowerCase()) {
-      throw forbidden("you may list your own applications only");
+      throw new Forbidden("you may list your own applications only");
     }
     applicant = principal.userId;
   }
@@ -182,7 +179,7 @@ export async function listApplications(
 }
 
 function requireAdmin(principal: UserPrincipal, what: string): void {
-  if (!hasRole(principal, "admin")) throw forbidden(`only an admin ${what} restaurant applications`);
+  if (!hasRole(principal, "admin")) throw new Forbidden(`only an admin ${what} restaurant applications`);
 }
 
 /** Thrown inside the registration's transaction when another request decided the application first. */
@@ -203,13 +200,12 @@ export async function approveApplication(
   requireAdmin(principal, "approves");
   const application = await existingApplication(platform, id);
   if (application.status === "approved") return application;
-  if (application.status === "rejected") throw conflict(`application ${id} was rejected; it cannot be approved`);
+  if (application.status === "rejected") throw new Conflict(`application ${id} was rejected; it cannot be approved`);
   if (!application.applicant_kyc_verified) {
-    throw new ApiError(
-      409,
-      "kyc_required",
+    throw new Conflict(
       `the applicant ${getAddress(application.applicant_address)} is not KYC-verified yet: ` +
         "approval needs their identity verified on chain, as franchises go to verified owners only",
+      "kyc_required",
     );
   }
   try {
@@ -236,7 +232,8 @@ export async function approveApplication(
     if (!(error instanceof DecidedMeanwhile)) throw error;
   }
   const decided = await existingApplication(platform, id);
-  if (decided.status === "rejected") throw conflict(`application ${id} was rejected meanwhile; it cannot be approved`);
+  if (decided.status === "rejected")
+    throw new Conflict(`application ${id} was rejected meanwhile; it cannot be approved`);
   return decided;
 }
 
@@ -256,7 +253,7 @@ export async function rejectApplication(
   );
   const application = await existingApplication(platform, id);
   if (rowCount === 0 && application.status === "approved") {
-    throw conflict(
+    throw new Conflict(
       `application ${id} was approved (restaurant ${application.restaurant_id ?? "?"}); it cannot be rejected`,
     );
   }

@@ -1,11 +1,12 @@
 /**
  * Object-level authorization every route uses. A franchisee is never stored: it is whoever owns
- * the restaurant's franchise NFT now, read from the indexer's mirror (`franchise`, current row
- * `block_to IS NULL`), so a transfer on chain moves the rights with it once indexed.
+ * the restaurant's franchise NFT now, read from the indexer's mirror (api/mirror/restaurants.ts),
+ * so a transfer on chain moves the rights with it once indexed.
  */
 import type { Database } from "../../lib/db/client.ts";
-import { forbidden } from "../rest/errors.ts";
+import { Forbidden } from "../errors.ts";
 import { hasRole, type GrantedRole, type Principal } from "./principal.ts";
+import { franchisesOwnedBy, ownsFranchise } from "../mirror/restaurants.ts";
 
 export interface AccessControl {
   /** Whether the address (any case) owns the restaurant's franchise NFT now (active or not). */
@@ -16,21 +17,17 @@ export interface AccessControl {
   canManageRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<boolean>;
   /** Those, or an API key of that restaurant. */
   canActForRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<boolean>;
-  /** Throws forbidden() unless canManageRestaurant. */
+  /** Throws new Forbidden() unless canManageRestaurant. */
   requireManageRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<void>;
-  /** Throws forbidden() unless canActForRestaurant. */
+  /** Throws new Forbidden() unless canActForRestaurant. */
   requireActForRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<void>;
-  /** Throws forbidden() unless the caller is a person holding the role. */
+  /** Throws new Forbidden() unless the caller is a person holding the role. */
   requireRole(principal: Principal | undefined, role: GrantedRole): void;
 }
 
 export function createAccessControl(db: Database): AccessControl {
   async function ownsRestaurant(address: string, restaurantId: bigint): Promise<boolean> {
-    const { rowCount } = await db.pool.query(
-      "SELECT 1 FROM franchise WHERE restaurant_id = $1 AND block_to IS NULL AND owner = $2 LIMIT 1",
-      [restaurantId.toString(), address.toLowerCase()],
-    );
-    return rowCount === 1;
+    return ownsFranchise(db.pool, address.toLowerCase(), restaurantId);
   }
 
   async function canManageRestaurant(principal: Principal | undefined, restaurantId: bigint): Promise<boolean> {
@@ -50,22 +47,18 @@ export function createAccessControl(db: Database): AccessControl {
     canActForRestaurant,
 
     async restaurantsOwnedBy(address: string): Promise<bigint[]> {
-      const { rows } = await db.pool.query<{ restaurant_id: string }>(
-        "SELECT restaurant_id FROM franchise WHERE owner = $1 AND block_to IS NULL ORDER BY restaurant_id",
-        [address.toLowerCase()],
-      );
-      return rows.map((row) => BigInt(row.restaurant_id));
+      return franchisesOwnedBy(db.pool, address.toLowerCase());
     },
 
     async requireManageRestaurant(principal, restaurantId): Promise<void> {
       if (!(await canManageRestaurant(principal, restaurantId))) {
-        throw forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may do this`);
+        throw new Forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may do this`);
       }
     },
 
     async requireActForRestaurant(principal, restaurantId): Promise<void> {
       if (!(await canActForRestaurant(principal, restaurantId))) {
-        throw forbidden(
+        throw new Forbidden(
           principal?.kind === "api_key"
             ? `this API key acts for restaurant ${principal.restaurantId}, not ${restaurantId}`
             : `only restaurant ${restaurantId}'s franchisee, its API keys or an admin may do this`,
@@ -74,7 +67,7 @@ export function createAccessControl(db: Database): AccessControl {
     },
 
     requireRole(principal, role): void {
-      if (!hasRole(principal, role)) throw forbidden(`only a person with the ${role} role may do this`);
+      if (!hasRole(principal, role)) throw new Forbidden(`only a person with the ${role} role may do this`);
     },
   };
 }

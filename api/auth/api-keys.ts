@@ -6,10 +6,11 @@
  * query): selling the franchise ends the seller's tills, refunds included. Revoking is immediate.
  */
 import type { Database } from "../../lib/db/client.ts";
-import { unauthorized } from "../rest/errors.ts";
+import { Unauthenticated } from "../errors.ts";
 import type { ApiKeyPrincipal } from "./principal.ts";
 import { randomSecret, sameDigest, sha256Hex } from "./secrets.ts";
 import { isUuid } from "./users.ts";
+import { currentOwnerSql, firstOwnerSql } from "../mirror/restaurants.ts";
 
 export const API_KEY_PREFIX = "hps_";
 const API_KEY = /^hps_([0-9a-f-]{36})_([A-Za-z0-9_-]{43})$/;
@@ -37,7 +38,7 @@ export interface ApiKeyService {
   /** False when the restaurant has no such key; revoking a revoked key is a no-op that returns true. */
   revoke(restaurantId: bigint, keyId: string): Promise<boolean>;
   /**
-   * The key's principal; an ApiError 401 when it is malformed, unknown, wrong, revoked, or issued
+   * The key's principal; Unauthenticated when it is malformed, unknown, wrong, revoked, or issued
    * by an owner who no longer owns the franchise.
    */
   verify(key: string): Promise<ApiKeyPrincipal>;
@@ -73,7 +74,7 @@ export function createApiKeyService(db: Database): ApiKeyService {
       const { rows } = await db.pool.query<ApiKeyRow>(
         `INSERT INTO api_key (secret_hash, restaurant_id, label, created_by, owner_address)
          VALUES ($1, $2, $3, $4,
-                 (SELECT owner FROM franchise WHERE restaurant_id = $5 AND block_to IS NULL LIMIT 1))
+                 ${currentOwnerSql("$5")})
          RETURNING ${COLUMNS}`,
         [sha256Hex(secret), restaurantId.toString(), label, createdBy, restaurantId.toString()],
       );
@@ -104,7 +105,7 @@ export function createApiKeyService(db: Database): ApiKeyService {
       const match = API_KEY.exec(key);
       const id = match?.[1];
       const secret = match?.[2];
-      if (id === undefined || secret === undefined || !isUuid(id)) throw unauthorized("malformed API key");
+      if (id === undefined || secret === undefined || !isUuid(id)) throw new Unauthenticated("malformed API key");
       const { rows } = await db.pool.query<{
         secret_hash: string;
         restaurant_id: string;
@@ -113,19 +114,17 @@ export function createApiKeyService(db: Database): ApiKeyService {
         owner: string | null;
       }>(
         `SELECT k.secret_hash, k.restaurant_id, k.revoked_at,
-                COALESCE(k.owner_address,
-                         (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id
-                           ORDER BY f.block_from LIMIT 1)) AS issuer,
-                (SELECT f.owner FROM franchise f WHERE f.restaurant_id = k.restaurant_id AND f.block_to IS NULL
-                  LIMIT 1) AS owner
+                COALESCE(k.owner_address, ${firstOwnerSql("k.restaurant_id")}) AS issuer,
+                ${currentOwnerSql("k.restaurant_id")} AS owner
            FROM api_key k WHERE k.id = $1`,
         [id],
       );
       const row = rows[0];
-      if (row === undefined || !sameDigest(sha256Hex(secret), row.secret_hash)) throw unauthorized("invalid API key");
-      if (row.revoked_at !== null) throw unauthorized("API key revoked");
+      if (row === undefined || !sameDigest(sha256Hex(secret), row.secret_hash))
+        throw new Unauthenticated("invalid API key");
+      if (row.revoked_at !== null) throw new Unauthenticated("API key revoked");
       if (row.issuer !== null && row.owner !== row.issuer) {
-        throw unauthorized(
+        throw new Unauthenticated(
           "API key no longer valid: the restaurant's franchise has changed hands since it was issued; its owner issues new keys",
         );
       }

@@ -2,7 +2,7 @@
  * Finds the caller's credential: `Authorization: Bearer <jwt>` (a person) or `X-API-Key: hps_…`
  * (a point-of-sale key). Neither: anonymous. Both: 400, since it is unclear who is calling.
  */
-import { badRequest, unauthorized } from "../rest/errors.ts";
+import { InvalidInput, Unauthenticated } from "../errors.ts";
 import type { Authenticator, CredentialSource } from "../rest/index.ts";
 import type { ApiKeyService } from "./api-keys.ts";
 import type { TokenService } from "./tokens.ts";
@@ -17,11 +17,11 @@ export function createAuthenticator(services: {
     const authorization = request.header("authorization");
     const apiKey = request.header("x-api-key");
     if (authorization !== undefined && apiKey !== undefined) {
-      throw badRequest("send either Authorization or X-API-Key, not both");
+      throw new InvalidInput("send either Authorization or X-API-Key, not both");
     }
     if (authorization !== undefined) {
       const token = BEARER.exec(authorization)?.[1];
-      if (token === undefined) throw unauthorized("malformed Authorization header: expected Bearer <token>");
+      if (token === undefined) throw new Unauthenticated("malformed Authorization header: expected Bearer <token>");
       return services.tokens.verify(token);
     }
     if (apiKey !== undefined) {

@@ -13,7 +13,7 @@ import { toHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDKey, type LocalAccount } from "viem/accounts";
 
 import { inTransaction, type Database } from "../../lib/db/client.ts";
-import { unauthorized } from "../rest/errors.ts";
+import { Unauthenticated } from "../errors.ts";
 import { bytesToUuid, sameDigest, sha256Hex, uuidToBytes } from "./secrets.ts";
 import type { IssuedToken, TokenService } from "./tokens.ts";
 import { findUser, principalOfUser, USER_COLUMNS, userFromRow, type UserRecord, type UserRow } from "./users.ts";
@@ -40,7 +40,7 @@ export interface CustodialService {
   accountOf(userId: string): Promise<LocalAccount | undefined>;
 }
 
-const badKey = (): Error => unauthorized("invalid account key");
+const badKey = (): Error => new Unauthenticated("invalid account key");
 
 export function createCustodialService(db: Database, tokens: TokenService, mnemonic: string): CustodialService {
   let parent: HDKey | undefined;

@@ -5,7 +5,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
 import type { Database } from "../../lib/db/client.ts";
-import { ApiError } from "../rest/errors.ts";
+import { ApiError, toApiError } from "../rest/errors.ts";
 import { createSiweService } from "./siwe.ts";
 import { createTokenService } from "./tokens.ts";
 
@@ -78,7 +78,9 @@ function setup(options: { admin?: boolean } = {}) {
 }
 
 async function refused(promise: Promise<unknown>, status: number, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
+  await assert.rejects(promise, (thrown: unknown) => {
+    // As the REST edge answers it.
+    const error = toApiError(thrown);
     assert.ok(error instanceof ApiError, String(error));
     assert.equal(error.status, status);
     assert.match(error.message, message);

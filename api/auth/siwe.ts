@@ -11,7 +11,7 @@ import { verifyMessage, type Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 
 import type { Database } from "../../lib/db/client.ts";
-import { ApiError, badRequest } from "../rest/errors.ts";
+import { InvalidInput, Unauthenticated } from "../errors.ts";
 import type { TokenService } from "./tokens.ts";
 import { principalOfUser, USER_COLUMNS, userFromRow, type UserRecord, type UserRow } from "./users.ts";
 
@@ -59,7 +59,8 @@ export const DEFAULT_SIWE_STATEMENT = "Sign in to The Hot Pot Spot.";
 const PURGE_INTERVAL_MS = 60_000;
 const NONCE = /^[A-Za-z0-9]{8,128}$/;
 
-const invalid = (message: string): ApiError => new ApiError(401, "invalid_siwe", message);
+const invalid = (message: string): Unauthenticated =>
+  new Unauthenticated(message, { code: "invalid_siwe", challenge: false });
 
 export function createSiweService(db: Database, tokens: TokenService, options: SiweOptions): SiweService {
   const settings = {
@@ -93,14 +94,14 @@ export function createSiweService(db: Database, tokens: TokenService, options: S
     const fields = parseSiweMessage(message);
     const { address, domain, uri, chainId, nonce, version, issuedAt, expirationTime, notBefore } = fields;
     if (address === undefined || domain === undefined || uri === undefined || chainId === undefined) {
-      throw badRequest("not an EIP-4361 message: address, domain, URI and chain id are required");
+      throw new InvalidInput("not an EIP-4361 message: address, domain, URI and chain id are required");
     }
     if (nonce === undefined || version === undefined || issuedAt === undefined) {
-      throw badRequest("not an EIP-4361 message: nonce, version and issued-at are required");
+      throw new InvalidInput("not an EIP-4361 message: nonce, version and issued-at are required");
     }
     // The parser reads any digits here, whatever its type says.
-    if ((version as string) !== "1") throw badRequest(`unsupported SIWE version ${version}`);
-    if (Number.isNaN(issuedAt.getTime())) throw badRequest("issued-at is not a valid time");
+    if ((version as string) !== "1") throw new InvalidInput(`unsupported SIWE version ${version}`);
+    if (Number.isNaN(issuedAt.getTime())) throw new InvalidInput("issued-at is not a valid time");
     if (domain !== settings.domain) throw invalid(`message domain ${domain} is not ${settings.domain}`);
     if (chainId !== settings.chainId) throw invalid(`message chain id ${chainId} is not ${settings.chainId}`);
     let uriOrigin: string;

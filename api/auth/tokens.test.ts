@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 
 import { SignJWT } from "jose";
 
-import { ApiError } from "../rest/errors.ts";
+import { ApiError, toApiError } from "../rest/errors.ts";
 import { createTokenService } from "./tokens.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -15,7 +15,9 @@ const SUBJECT = {
 };
 
 async function rejects401(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
+  await assert.rejects(promise, (thrown: unknown) => {
+    // As the REST edge answers it.
+    const error = toApiError(thrown);
     assert.ok(error instanceof ApiError);
     assert.equal(error.status, 401);
     assert.match(error.message, message);

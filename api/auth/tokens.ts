@@ -8,7 +8,7 @@
  */
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 
-import { unauthorized } from "../rest/errors.ts";
+import { Unauthenticated } from "../errors.ts";
 import { GRANTED_ROLES, type GrantedRole, type UserPrincipal } from "./principal.ts";
 
 export const TOKEN_ISSUER = "hotpot";
@@ -41,7 +41,7 @@ export interface IssuedToken {
 export interface TokenService {
   readonly ttlSeconds: number;
   issue(subject: TokenSubject): Promise<IssuedToken>;
-  /** The person the token names; an ApiError 401 when it is invalid or expired. */
+  /** The person the token names; Unauthenticated when it is invalid or expired. */
   verify(token: string): Promise<UserPrincipal>;
 }
 
@@ -116,7 +116,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (hit !== undefined) {
         if (at < hit.expiresAtMs) return hit.principal;
         verified.delete(token);
-        throw unauthorized("token expired");
+        throw new Unauthenticated("token expired");
       }
       let payload: JWTPayload;
       try {
@@ -128,14 +128,15 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           currentDate: new Date(at),
         }));
       } catch (error) {
-        if (error instanceof errors.JWTExpired) throw unauthorized("token expired");
+        if (error instanceof errors.JWTExpired) throw new Unauthenticated("token expired");
         if (error instanceof errors.JWTClaimValidationFailed) {
-          throw unauthorized(`invalid token: ${error.claim} claim check failed`);
+          throw new Unauthenticated(`invalid token: ${error.claim} claim check failed`);
         }
-        throw unauthorized("invalid token");
+        throw new Unauthenticated("invalid token");
       }
       const principal = principalOfClaims(payload);
-      if (principal === undefined || payload.exp === undefined) throw unauthorized("invalid token: malformed claims");
+      if (principal === undefined || payload.exp === undefined)
+        throw new Unauthenticated("invalid token: malformed claims");
       remember(token, principal, payload.exp * 1000);
       return principal;
     },

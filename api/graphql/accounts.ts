@@ -1,19 +1,21 @@
-import type { Database } from "../../lib/db/client.ts";
 import type {
   Account as AccountRow,
   ChainEvent as ChainEventRow,
-  Prisma,
   Redemption as RedemptionRow,
   Reward as RewardRow,
   Transfer as TransferRow,
 } from "../../lib/db/generated/client.ts";
-import { atBlock, blockInt, nodeAt, type AtBlock } from "./blocks.ts";
+import { accountRows, accountsWhere, loadAccount, type AccountNode } from "../mirror/accounts.ts";
+import { nodeAt, type AtBlock } from "../mirror/blocks.ts";
+import { subject } from "../mirror/events.ts";
+import { loadKyc, type KycNode } from "../mirror/kyc.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
-import { listEvents, subject } from "./events.ts";
+import { listEvents } from "./events.ts";
 import { parseAddress, parseAddressList, parseBlockNumber } from "./inputs.ts";
-import { loadKyc, type KycNode } from "./kyc.ts";
-import { createAtBlockLoader } from "./loader.ts";
-import { listOrders, type OrderListArgs, type OrderNode } from "./orders.ts";
+import type { OrderNode } from "../mirror/orders.ts";
+import type { RestaurantNode } from "../mirror/restaurants.ts";
+import { listOrders, type OrderListArgs } from "./orders.ts";
 import {
   connectionTypeDefs,
   key,
@@ -22,9 +24,8 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
-import { listRestaurants, type RestaurantListArgs, type RestaurantNode } from "./restaurants.ts";
+import { listRestaurants, type RestaurantListArgs } from "./restaurants.ts";
 import {
   listRedemptions,
   listRewards,
@@ -92,7 +93,7 @@ export const typeDefs = /* GraphQL */ `
   }
 `;
 
-export type AccountNode = AtBlock<AccountRow>;
+export type { AccountNode };
 
 export type AccountOrderBy =
   "address" | "balance" | "totalEarned" | "totalRedeemed" | "transferCount" | "firstSeenBlock";
@@ -123,47 +124,17 @@ const ACCOUNTS: ListDefinition<AccountRow, AccountOrderBy> = {
   defaultOrderBy: "address",
 };
 
-function accountSource(db: Database): ListSource<AccountRow> {
-  return {
-    findMany: (args) => db.prisma.account.findMany(args),
-    count: (args) => db.prisma.account.count(args),
-  };
-}
-
 function listAccounts(context: GraphQLContext, block: bigint, args: AccountListArgs): Promise<Connection<AccountNode>> {
   const filter = args.where ?? {};
-  const addresses = parseAddressList(filter.address_in, "where.address_in");
-  const seenFrom = parseBlockNumber(filter.firstSeenBlock_gte, "where.firstSeenBlock_gte");
-  const seenTo = parseBlockNumber(filter.firstSeenBlock_lte, "where.firstSeenBlock_lte");
-  const where: Prisma.AccountWhereInput = {
-    AND: [
-      atBlock(block),
-      addresses !== undefined ? { address: { in: addresses } } : {},
-      filter.balance_gt != null ? { balance: { gt: filter.balance_gt.toString() } } : {},
-      filter.balance_gte != null ? { balance: { gte: filter.balance_gte.toString() } } : {},
-      filter.balance_lte != null ? { balance: { lte: filter.balance_lte.toString() } } : {},
-      seenFrom !== undefined ? { firstSeenBlock: { gte: seenFrom } } : {},
-      seenTo !== undefined ? { firstSeenBlock: { lte: seenTo } } : {},
-    ],
-  };
-  return paginate(ACCOUNTS, accountSource(context.db), args, where, nodeAt(block));
-}
-
-/** An account at `block` by its lower-case address. */
-export async function loadAccount(
-  context: GraphQLContext,
-  block: bigint,
-  address: string,
-): Promise<AccountNode | undefined> {
-  const loader = context.loader("account", () =>
-    createAtBlockLoader(
-      (at, addresses) =>
-        context.db.prisma.account.findMany({ where: { AND: [atBlock(at), { address: { in: [...addresses] } }] } }),
-      (row: AccountRow) => row.address,
-    ),
-  );
-  const row = await loader.load({ block, id: address });
-  return row === undefined ? undefined : { ...row, asOf: block };
+  const where = accountsWhere(block, {
+    addresses: parseAddressList(filter.address_in, "where.address_in"),
+    balanceGt: filter.balance_gt ?? undefined,
+    balanceGte: filter.balance_gte ?? undefined,
+    balanceLte: filter.balance_lte ?? undefined,
+    firstSeenFrom: parseBlockNumber(filter.firstSeenBlock_gte, "where.firstSeenBlock_gte"),
+    firstSeenTo: parseBlockNumber(filter.firstSeenBlock_lte, "where.firstSeenBlock_lte"),
+  });
+  return paginate(ACCOUNTS, accountRows(context.db), args, where, nodeAt(block));
 }
 
 export const resolvers = {

@@ -6,9 +6,9 @@ import type { KycService } from "../kyc/service.ts";
 import type { Platform } from "../platform.ts";
 import type { Authenticator } from "../rest/index.ts";
 import type { IndexPubSub } from "../notifications.ts";
-import { NOTHING_INDEXED } from "./blocks.ts";
+import { NOTHING_INDEXED } from "../mirror/blocks.ts";
+import type { BatchLoader, MirrorReader } from "../mirror/loader.ts";
 import { badInput, parseBlockNumber } from "./inputs.ts";
-import type { BatchLoader } from "./loader.ts";
 
 /** Which block a response reflects: the indexer's cursor when the request began. */
 export interface Meta {
@@ -30,7 +30,7 @@ export interface GraphQLServices {
   readonly write?: { readonly platform: Platform; readonly authenticate: Authenticator; readonly kyc?: KycService };
 }
 
-export interface GraphQLContext extends GraphQLServices {
+export interface GraphQLContext extends GraphQLServices, MirrorReader {
   /** The cursor, read once per request so every field of a response reflects the same block. */
   meta(): Promise<Meta>;
   /**

@@ -1,6 +1,6 @@
-import type { Database } from "../../lib/db/client.ts";
-import type { ChainEvent as ChainEventRow, Prisma } from "../../lib/db/generated/client.ts";
-import { blockInt, upToBlock } from "./blocks.ts";
+import { logId } from "../mirror/blocks.ts";
+import { eventRows, eventsWhere, firstEventOfTransaction, subject, type ChainEventRow } from "../mirror/events.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
 import { parseAddress, parseBlockNumber, parseHash, parseOptionalHash } from "./inputs.ts";
 import {
@@ -11,7 +11,6 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
 
 export const typeDefs = /* GraphQL */ `
@@ -104,20 +103,6 @@ const EVENTS: ListDefinition<ChainEventRow, ChainEventOrderBy> = {
   defaultOrderBy: "block",
 };
 
-function eventSource(db: Database): ListSource<ChainEventRow> {
-  return {
-    findMany: (args) => db.prisma.chainEvent.findMany(args),
-    count: (args) => db.prisma.chainEvent.count(args),
-  };
-}
-
-/** The `subjects` entries the indexer writes, so one GIN lookup (`subjects @> ...`) finds a history. */
-export const subject = {
-  order: (orderId: string): string => `order:${orderId}`,
-  account: (address: string): string => `account:${address}`,
-  restaurant: (restaurantId: bigint | string): string => `restaurant:${restaurantId.toString()}`,
-};
-
 export interface EventScope {
   readonly subjects?: readonly string[];
   readonly txHash?: string;
@@ -136,23 +121,16 @@ export function listEvents(
   if (filter.account != null) subjects.push(subject.account(parseAddress(filter.account, "where.account")));
   if (filter.restaurantId != null) subjects.push(subject.restaurant(filter.restaurantId));
   const txHash = parseOptionalHash(filter.txHash, "where.txHash");
-  const where: Prisma.ChainEventWhereInput = {
-    AND: [
-      { chainId: context.chainId },
-      upToBlock(
-        block,
-        parseBlockNumber(filter.fromBlock, "where.fromBlock"),
-        parseBlockNumber(filter.toBlock, "where.toBlock"),
-      ),
-      subjects.length > 0 ? { subjects: { hasEvery: subjects } } : {},
-      scope.txHash !== undefined ? { txHash: scope.txHash } : {},
-      txHash !== undefined ? { txHash } : {},
-      filter.contract != null ? { contract: parseAddress(filter.contract, "where.contract") } : {},
-      filter.contractName != null ? { contractName: filter.contractName } : {},
-      filter.eventName != null ? { eventName: filter.eventName } : {},
-    ],
-  };
-  return paginate(EVENTS, eventSource(context.db), args, where, (row) => row);
+  const where = eventsWhere(context.chainId, block, {
+    subjects,
+    txHashes: [scope.txHash, txHash].filter((hash) => hash !== undefined),
+    contract: filter.contract != null ? parseAddress(filter.contract, "where.contract") : undefined,
+    contractName: filter.contractName ?? undefined,
+    eventName: filter.eventName ?? undefined,
+    fromBlock: parseBlockNumber(filter.fromBlock, "where.fromBlock"),
+    toBlock: parseBlockNumber(filter.toBlock, "where.toBlock"),
+  });
+  return paginate(EVENTS, eventRows(context.db), args, where, (row) => row);
 }
 
 interface TransactionNode {
@@ -176,10 +154,7 @@ export const resolvers = {
     ): Promise<TransactionNode | null> {
       const hash = parseHash(args.hash, "hash");
       const block = await context.block(args.asOfBlock);
-      const first = await context.db.prisma.chainEvent.findFirst({
-        where: { chainId: context.chainId, txHash: hash, blockNumber: { lte: block } },
-        orderBy: [{ blockNumber: "asc" }, { logIndex: "asc" }],
-      });
+      const first = await firstEventOfTransaction(context.db, context.chainId, hash, block);
       if (first === null) return null;
       return {
         hash,
@@ -192,7 +167,7 @@ export const resolvers = {
     },
   },
   ChainEvent: {
-    id: (row: ChainEventRow): string => `${row.blockNumber.toString()}-${row.logIndex.toString()}`,
+    id: logId,
     blockNumber: (row: ChainEventRow): number => blockInt(row.blockNumber),
     subjects: (row: ChainEventRow): string[] => row.subjects,
   },

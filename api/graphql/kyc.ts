@@ -1,8 +1,8 @@
-import type { KycAttestation as KycRow } from "../../lib/db/generated/client.ts";
-import { atBlock, blockInt, type AtBlock } from "./blocks.ts";
+import { loadKyc, storedBlockTime, type KycNode } from "../mirror/kyc.ts";
+import { createBatchLoader } from "../mirror/loader.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
 import { badInput, parseAddress } from "./inputs.ts";
-import { createAtBlockLoader, createBatchLoader } from "./loader.ts";
 
 export const typeDefs = /* GraphQL */ `
   "The public side of a KYC attestation: level, expiry and a hash of the evidence. No personal data is on chain or here."
@@ -36,22 +36,6 @@ export const typeDefs = /* GraphQL */ `
   }
 `;
 
-export type KycNode = AtBlock<KycRow>;
-
-export async function loadKyc(context: GraphQLContext, block: bigint, account: string): Promise<KycNode | undefined> {
-  const loader = context.loader("kyc", () =>
-    createAtBlockLoader(
-      (at, accounts) =>
-        context.db.prisma.kycAttestation.findMany({
-          where: { AND: [atBlock(at), { account: { in: [...accounts] } }] },
-        }),
-      (row: KycRow) => row.account,
-    ),
-  );
-  const row = await loader.load({ block, id: account });
-  return row === undefined ? undefined : { ...row, asOf: block };
-}
-
 /**
  * The timestamp of `block`: the cursor's for the indexed head, else the indexer's recent-block table,
  * else the latest event at or before it (a lower bound; older blocks without events are not stored).
@@ -64,19 +48,10 @@ async function blockTime(context: GraphQLContext, block: bigint): Promise<Date |
         const meta = await context.meta();
         const times = new Map<string, Date>();
         for (const at of new Set(blocks)) {
-          let time: Date | undefined;
-          if (meta.blockNumber === at && meta.blockTimestamp !== null) time = meta.blockTimestamp;
-          time ??= (
-            await context.db.prisma.indexedBlock.findUnique({
-              where: { chainId_number: { chainId: context.chainId, number: at } },
-            })
-          )?.timestamp;
-          time ??= (
-            await context.db.prisma.chainEvent.findFirst({
-              where: { chainId: context.chainId, blockNumber: { lte: at } },
-              orderBy: [{ blockNumber: "desc" }, { logIndex: "desc" }],
-            })
-          )?.blockTimestamp;
+          const time =
+            meta.blockNumber === at && meta.blockTimestamp !== null
+              ? meta.blockTimestamp
+              : await storedBlockTime(context.db, context.chainId, at);
           if (time !== undefined) times.set(at.toString(), time);
         }
         return times;

@@ -1,20 +1,29 @@
-import type { Database } from "../../lib/db/client.ts";
 import type {
   CardRefund as CardRefundRow,
   ChainEvent as ChainEventRow,
   Order as OrderRow,
-  Prisma,
   Redemption as RedemptionRow,
   Reward as RewardRow,
 } from "../../lib/db/generated/client.ts";
 import type { IndexedBatch } from "../notifications.ts";
-import { loadAccount, type AccountNode } from "./accounts.ts";
-import { atBlock, blockInt, nodeAt, type AtBlock } from "./blocks.ts";
+import { loadAccount, type AccountNode } from "../mirror/accounts.ts";
+import { nodeAt, type AtBlock } from "../mirror/blocks.ts";
+import { subject } from "../mirror/events.ts";
+import {
+  loadOrder,
+  orderRows,
+  ordersAt,
+  ordersByChange,
+  ordersWhere,
+  type OrderNode,
+  type OrderQuery,
+} from "../mirror/orders.ts";
+import { loadRestaurant, type RestaurantNode } from "../mirror/restaurants.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext, Meta } from "./context.ts";
-import { listEvents, subject } from "./events.ts";
+import { listEvents } from "./events.ts";
 import { emit, followIndex, sharedPerBatch, type FeedItem } from "./feed.ts";
 import { parseBlockNumber, parseHash, parseHashList, parseOptionalAddress, parseOptionalHash } from "./inputs.ts";
-import { createAtBlockLoader } from "./loader.ts";
 import {
   connectionTypeDefs,
   key,
@@ -23,9 +32,7 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
-import { loadRestaurant, type RestaurantNode } from "./restaurants.ts";
 import {
   listCardRefunds,
   listRedemptions,
@@ -144,7 +151,7 @@ export const typeDefs = /* GraphQL */ `
   }
 `;
 
-export type OrderNode = AtBlock<OrderRow>;
+export type { OrderNode };
 
 export type OrderOrderBy = "placedBlock" | "updatedBlock" | "price" | "paid" | "orderId";
 
@@ -178,32 +185,20 @@ const ORDERS: ListDefinition<OrderRow, OrderOrderBy> = {
   defaultOrderBy: "placedBlock",
 };
 
-function orderSource(db: Database): ListSource<OrderRow> {
+function orderQuery(filter: OrderFilter): OrderQuery {
   return {
-    findMany: (args) => db.prisma.order.findMany(args),
-    count: (args) => db.prisma.order.count(args),
+    orderIds: parseHashList(filter.orderId_in, "where.orderId_in"),
+    customer: parseOptionalAddress(filter.customer, "where.customer"),
+    restaurantId: filter.restaurantId ?? undefined,
+    kind: filter.kind ?? undefined,
+    status: filter.status ?? undefined,
+    statuses: filter.status_in ?? undefined,
+    placedFrom: parseBlockNumber(filter.placedBlock_gte, "where.placedBlock_gte"),
+    placedTo: parseBlockNumber(filter.placedBlock_lte, "where.placedBlock_lte"),
+    placedAtFrom: filter.placedAt_gte ?? undefined,
+    placedBefore: filter.placedAt_lt ?? undefined,
+    changedFrom: parseBlockNumber(filter.updatedBlock_gte, "where.updatedBlock_gte"),
   };
-}
-
-function filterWhere(filter: OrderFilter): Prisma.OrderWhereInput[] {
-  const orderIds = parseHashList(filter.orderId_in, "where.orderId_in");
-  const customer = parseOptionalAddress(filter.customer, "where.customer");
-  const placedFrom = parseBlockNumber(filter.placedBlock_gte, "where.placedBlock_gte");
-  const placedTo = parseBlockNumber(filter.placedBlock_lte, "where.placedBlock_lte");
-  const updatedFrom = parseBlockNumber(filter.updatedBlock_gte, "where.updatedBlock_gte");
-  return [
-    orderIds !== undefined ? { orderId: { in: orderIds } } : {},
-    customer !== undefined ? { customer } : {},
-    filter.restaurantId != null ? { restaurantId: filter.restaurantId.toString() } : {},
-    filter.kind != null ? { kind: filter.kind } : {},
-    filter.status != null ? { status: filter.status } : {},
-    filter.status_in != null ? { status: { in: [...filter.status_in] } } : {},
-    placedFrom !== undefined ? { placedBlock: { gte: placedFrom } } : {},
-    placedTo !== undefined ? { placedBlock: { lte: placedTo } } : {},
-    filter.placedAt_gte != null ? { placedAt: { gte: filter.placedAt_gte } } : {},
-    filter.placedAt_lt != null ? { placedAt: { lt: filter.placedAt_lt } } : {},
-    updatedFrom !== undefined ? { blockFrom: { gte: updatedFrom } } : {},
-  ];
 }
 
 /** Orders at `block` matching the caller's filter and the parent's `scope` (its customer or restaurant). */
@@ -211,25 +206,10 @@ export function listOrders(
   context: GraphQLContext,
   block: bigint,
   args: OrderListArgs,
-  scope: Prisma.OrderWhereInput = {},
+  scope: OrderQuery = {},
 ): Promise<Connection<OrderNode>> {
-  const where: Prisma.OrderWhereInput = { AND: [atBlock(block), scope, ...filterWhere(args.where ?? {})] };
-  return paginate(ORDERS, orderSource(context.db), args, where, nodeAt(block));
-}
-
-export async function loadOrder(
-  context: GraphQLContext,
-  block: bigint,
-  orderId: string,
-): Promise<OrderNode | undefined> {
-  const loader = context.loader("order", () =>
-    createAtBlockLoader(
-      (at, ids) => context.db.prisma.order.findMany({ where: { AND: [atBlock(at), { orderId: { in: [...ids] } }] } }),
-      (row: OrderRow) => row.orderId,
-    ),
-  );
-  const row = await loader.load({ block, id: orderId });
-  return row === undefined ? undefined : { ...row, asOf: block };
+  const where = ordersWhere(block, scope, orderQuery(args.where ?? {}));
+  return paginate(ORDERS, orderRows(context.db), args, where, nodeAt(block));
 }
 
 interface OrderSubscriptionArgs {
@@ -249,33 +229,23 @@ function orderUpdates(context: GraphQLContext, args: OrderSubscriptionArgs): Asy
     (orderId === undefined || row.orderId === orderId) &&
     (customer === undefined || row.customer === customer) &&
     (restaurantId === undefined || row.restaurantId.toFixed() === restaurantId);
-  const scope: Prisma.OrderWhereInput[] = [
-    orderId !== undefined ? { orderId } : {},
-    customer !== undefined ? { customer } : {},
-    restaurantId !== undefined ? { restaurantId } : {},
-  ];
-
+  const scope: OrderQuery = {
+    orderIds: orderId === undefined ? undefined : [orderId],
+    customer,
+    restaurantId: args.restaurantId ?? undefined,
+  };
   return followIndex(context, async (batch: IndexedBatch, meta: Meta): Promise<OrderNode[]> => {
     const block = meta.blockNumber;
     if (block === null) return [];
     const listed = batch.orders;
     if (listed !== null) {
       if (orderId !== undefined && !listed.includes(orderId)) return [];
-      const rows = await sharedPerBatch(batch, "orders", () =>
-        context.db.prisma.order.findMany({
-          where: { AND: [atBlock(block), { orderId: { in: [...listed] } }] },
-          orderBy: { orderId: "asc" },
-        }),
-      );
+      const rows = await sharedPerBatch(batch, "orders", () => ordersAt(context.db, block, listed));
       return rows.filter(matches).map(nodeAt(block));
     }
     // Too many changed to list: this subscriber's orders whose state began within the batch.
     const rows = await sharedPerBatch(batch, `resync:${orderId ?? ""}:${customer ?? ""}:${restaurantId ?? ""}`, () =>
-      context.db.prisma.order.findMany({
-        where: { AND: [atBlock(block), { blockFrom: { gte: batch.fromBlock } }, ...scope] },
-        orderBy: [{ blockFrom: "asc" }, { orderId: "asc" }],
-        take: RESYNC_LIMIT,
-      }),
+      ordersByChange(context.db, block, { ...scope, changedFrom: batch.fromBlock }, RESYNC_LIMIT),
     );
     if (rows.length === RESYNC_LIMIT) {
       context.logger.warn({ fromBlock: batch.fromBlock.toString() }, "orderUpdated resync truncated");

@@ -6,7 +6,10 @@
  * base64url-encoded: the next page is "rows strictly after these values", so rows inserted or rolled
  * back meanwhile never shift a page (no duplicates, no gaps), unlike offsets.
  */
+import type { ListSource, SortOrder, Where } from "../mirror/blocks.ts";
 import { badInput } from "./inputs.ts";
+
+export type { ListSource, SortOrder, Where };
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -65,8 +68,6 @@ export function listArguments(options: { where?: string; orderBy: string; asOfBl
     .join("\n");
 }
 
-export type SortOrder = "asc" | "desc";
-
 /** How a key column's value travels in a cursor and comes back as a Prisma filter value. */
 export type KeyCodec = "bigint" | "int" | "decimal" | "string" | "date";
 
@@ -77,14 +78,6 @@ export interface KeyColumn<Row> {
 
 export function key<Row>(field: keyof Row & string, codec: KeyCodec): KeyColumn<Row> {
   return { field, codec };
-}
-
-export type Where = Record<string, unknown>;
-
-/** A Prisma model delegate as the helper uses it; each list adapts its typed delegate to this. */
-export interface ListSource<Row> {
-  findMany(args: { where: Where; orderBy: Record<string, SortOrder>[]; take: number }): Promise<Row[]>;
-  count(args: { where: Where }): Promise<number>;
 }
 
 export interface ListDefinition<Row, OrderBy extends string> {

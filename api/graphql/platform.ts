@@ -1,6 +1,6 @@
-import type { Database } from "../../lib/db/client.ts";
-import type { PlatformParameter as ParameterRow, Prisma } from "../../lib/db/generated/client.ts";
-import { atBlock, blockInt, nodeAt, type AtBlock } from "./blocks.ts";
+import { nodeAt, type AtBlock } from "../mirror/blocks.ts";
+import { parameterAt, parameterRows, parametersWhere, type ParameterRow } from "../mirror/parameters.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
 import {
   connectionTypeDefs,
@@ -10,7 +10,6 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
 
 export const typeDefs = /* GraphQL */ `
@@ -51,13 +50,6 @@ const PARAMETERS: ListDefinition<ParameterRow, "key"> = {
   defaultOrderBy: "key",
 };
 
-function parameterSource(db: Database): ListSource<ParameterRow> {
-  return {
-    findMany: (args) => db.prisma.platformParameter.findMany(args),
-    count: (args) => db.prisma.platformParameter.count(args),
-  };
-}
-
 export const resolvers = {
   Query: {
     async platformParameter(
@@ -66,9 +58,7 @@ export const resolvers = {
       context: GraphQLContext,
     ): Promise<ParameterNode | null> {
       const block = await context.block(args.asOfBlock);
-      const row = await context.db.prisma.platformParameter.findFirst({
-        where: { AND: [atBlock(block), { key: args.key }] },
-      });
+      const row = await parameterAt(context.db, block, args.key);
       return row === null ? null : { ...row, asOf: block };
     },
     async platformParameters(
@@ -77,11 +67,8 @@ export const resolvers = {
       context: GraphQLContext,
     ): Promise<Connection<ParameterNode>> {
       const block = await context.block(args.asOfBlock);
-      const keys = args.where?.key_in;
-      const where: Prisma.PlatformParameterWhereInput = {
-        AND: [atBlock(block), keys != null ? { key: { in: [...keys] } } : {}],
-      };
-      return paginate(PARAMETERS, parameterSource(context.db), args, where, nodeAt(block));
+      const where = parametersWhere(block, args.where?.key_in ?? undefined);
+      return paginate(PARAMETERS, parameterRows(context.db), args, where, nodeAt(block));
     },
   },
   PlatformParameter: {

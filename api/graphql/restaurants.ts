@@ -1,12 +1,20 @@
-import type { Database } from "../../lib/db/client.ts";
-import type { ChainEvent as ChainEventRow, Franchise as FranchiseRow, Prisma } from "../../lib/db/generated/client.ts";
-import { loadAccount, type AccountNode } from "./accounts.ts";
-import { atBlock, blockInt, nodeAt, type AtBlock } from "./blocks.ts";
+import type { ChainEvent as ChainEventRow, Franchise as FranchiseRow } from "../../lib/db/generated/client.ts";
+import { loadAccount, type AccountNode } from "../mirror/accounts.ts";
+import { nodeAt } from "../mirror/blocks.ts";
+import { subject } from "../mirror/events.ts";
+import {
+  franchiseRows,
+  loadRestaurant,
+  restaurantsWhere,
+  type RestaurantNode,
+  type RestaurantQuery,
+} from "../mirror/restaurants.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
-import { listEvents, subject } from "./events.ts";
+import { listEvents } from "./events.ts";
 import { parseBlockNumber, parseOptionalAddress } from "./inputs.ts";
-import { createAtBlockLoader } from "./loader.ts";
-import { listOrders, type OrderListArgs, type OrderNode } from "./orders.ts";
+import type { OrderNode } from "../mirror/orders.ts";
+import { listOrders, type OrderListArgs } from "./orders.ts";
 import {
   connectionTypeDefs,
   key,
@@ -15,7 +23,6 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
 
 export const typeDefs = /* GraphQL */ `
@@ -76,7 +83,7 @@ export const typeDefs = /* GraphQL */ `
   }
 `;
 
-export type RestaurantNode = AtBlock<FranchiseRow>;
+export type { RestaurantNode };
 
 export type RestaurantOrderBy = "id" | "registeredBlock" | "revenue" | "orderCount" | "updatedBlock";
 
@@ -104,52 +111,21 @@ const RESTAURANTS: ListDefinition<FranchiseRow, RestaurantOrderBy> = {
   defaultOrderBy: "id",
 };
 
-function franchiseSource(db: Database): ListSource<FranchiseRow> {
-  return {
-    findMany: (args) => db.prisma.franchise.findMany(args),
-    count: (args) => db.prisma.franchise.count(args),
-  };
-}
-
 export function listRestaurants(
   context: GraphQLContext,
   block: bigint,
   args: RestaurantListArgs,
-  scope: Prisma.FranchiseWhereInput = {},
+  scope: RestaurantQuery = {},
 ): Promise<Connection<RestaurantNode>> {
   const filter = args.where ?? {};
-  const owner = parseOptionalAddress(filter.owner, "where.owner");
-  const registeredFrom = parseBlockNumber(filter.registeredBlock_gte, "where.registeredBlock_gte");
-  const registeredTo = parseBlockNumber(filter.registeredBlock_lte, "where.registeredBlock_lte");
-  const where: Prisma.FranchiseWhereInput = {
-    AND: [
-      atBlock(block),
-      scope,
-      filter.id_in != null ? { restaurantId: { in: filter.id_in.map((id) => id.toString()) } } : {},
-      owner !== undefined ? { owner } : {},
-      filter.active != null ? { active: filter.active } : {},
-      registeredFrom !== undefined ? { registeredBlock: { gte: registeredFrom } } : {},
-      registeredTo !== undefined ? { registeredBlock: { lte: registeredTo } } : {},
-    ],
-  };
-  return paginate(RESTAURANTS, franchiseSource(context.db), args, where, nodeAt(block));
-}
-
-/** A restaurant at `block` by its decimal id. */
-export async function loadRestaurant(
-  context: GraphQLContext,
-  block: bigint,
-  restaurantId: string,
-): Promise<RestaurantNode | undefined> {
-  const loader = context.loader("restaurant", () =>
-    createAtBlockLoader(
-      (at, ids) =>
-        context.db.prisma.franchise.findMany({ where: { AND: [atBlock(at), { restaurantId: { in: [...ids] } }] } }),
-      (row: FranchiseRow) => row.restaurantId.toFixed(),
-    ),
-  );
-  const row = await loader.load({ block, id: restaurantId });
-  return row === undefined ? undefined : { ...row, asOf: block };
+  const where = restaurantsWhere(block, scope, {
+    restaurantIds: filter.id_in ?? undefined,
+    owner: parseOptionalAddress(filter.owner, "where.owner"),
+    active: filter.active ?? undefined,
+    registeredFrom: parseBlockNumber(filter.registeredBlock_gte, "where.registeredBlock_gte"),
+    registeredTo: parseBlockNumber(filter.registeredBlock_lte, "where.registeredBlock_lte"),
+  });
+  return paginate(RESTAURANTS, franchiseRows(context.db), args, where, nodeAt(block));
 }
 
 export const resolvers = {
@@ -184,7 +160,7 @@ export const resolvers = {
       args: OrderListArgs,
       context: GraphQLContext,
     ): Promise<Connection<OrderNode>> =>
-      listOrders(context, restaurant.asOf, args, { restaurantId: restaurant.restaurantId }),
+      listOrders(context, restaurant.asOf, args, { restaurantId: BigInt(restaurant.restaurantId.toFixed()) }),
     events: (
       restaurant: RestaurantNode,
       args: ListArgs<"block">,

@@ -1,16 +1,23 @@
-import type { Database } from "../../lib/db/client.ts";
-import type {
-  CardRefund as CardRefundRow,
-  Prisma,
-  Redemption as RedemptionRow,
-  Reward as RewardRow,
-  TokenSupply as TokenSupplyRow,
-  Transfer as TransferRow,
-} from "../../lib/db/generated/client.ts";
-import { atBlock, blockInt, logId, nodeAt, upToBlock, type AtBlock } from "./blocks.ts";
+import { logId, nodeAt, type AtBlock } from "../mirror/blocks.ts";
+import { loadOrder, type OrderNode } from "../mirror/orders.ts";
+import {
+  cardRefundsWhere,
+  factRows,
+  redemptionsWhere,
+  rewardsWhere,
+  tokenSupplyAt,
+  transfersWhere,
+  type CardRefundRow,
+  type FactQuery,
+  type FactRange,
+  type RedemptionRow,
+  type RewardRow,
+  type TokenSupplyRow,
+  type TransferRow,
+} from "../mirror/tokens.ts";
+import { blockInt } from "./blocks.ts";
 import type { GraphQLContext } from "./context.ts";
 import { parseAddress, parseBlockNumber, parseHash, parseOptionalAddress, parseOptionalHash } from "./inputs.ts";
-import { loadOrder, type OrderNode } from "./orders.ts";
 import {
   connectionTypeDefs,
   key,
@@ -19,7 +26,6 @@ import {
   type Connection,
   type ListArgs,
   type ListDefinition,
-  type ListSource,
 } from "./pagination.ts";
 
 const FACT_FIELDS = /* GraphQL */ `
@@ -242,44 +248,31 @@ const REWARDS = factList<RewardRow, "amount">("amount");
 const REDEMPTIONS = factList<RedemptionRow, "amount">("amount");
 const CARD_REFUNDS = factList<CardRefundRow, "amount">("amount");
 
-function sources(db: Database): {
-  transfers: ListSource<TransferRow>;
-  rewards: ListSource<RewardRow>;
-  redemptions: ListSource<RedemptionRow>;
-  cardRefunds: ListSource<CardRefundRow>;
-} {
+function range(filter: BlockRange): FactRange {
   return {
-    transfers: {
-      findMany: (args) => db.prisma.transfer.findMany(args),
-      count: (args) => db.prisma.transfer.count(args),
-    },
-    rewards: {
-      findMany: (args) => db.prisma.reward.findMany(args),
-      count: (args) => db.prisma.reward.count(args),
-    },
-    redemptions: {
-      findMany: (args) => db.prisma.redemption.findMany(args),
-      count: (args) => db.prisma.redemption.count(args),
-    },
-    cardRefunds: {
-      findMany: (args) => db.prisma.cardRefund.findMany(args),
-      count: (args) => db.prisma.cardRefund.count(args),
-    },
+    fromBlock: parseBlockNumber(filter.fromBlock, "where.fromBlock"),
+    toBlock: parseBlockNumber(filter.toBlock, "where.toBlock"),
   };
-}
-
-function range(block: bigint, filter: BlockRange): { blockNumber: { lte: bigint; gte?: bigint } } {
-  return upToBlock(
-    block,
-    parseBlockNumber(filter.fromBlock, "where.fromBlock"),
-    parseBlockNumber(filter.toBlock, "where.toBlock"),
-  );
 }
 
 /** Scopes a nested list to its parent (an account or an order) on top of the caller's filter. */
 export interface FactScope {
   readonly account?: string;
   readonly orderId?: string;
+}
+
+const present = <T>(...values: (T | undefined)[]): T[] => values.filter((value) => value !== undefined);
+
+/** The parent's account and order with the caller's, each of which must match. */
+function factQuery(scope: FactScope, filter: RewardFilter): FactQuery {
+  return {
+    ...range(filter),
+    accounts: present(
+      scope.account,
+      filter.account != null ? parseAddress(filter.account, "where.account") : undefined,
+    ),
+    orderIds: present(scope.orderId, filter.orderId != null ? parseHash(filter.orderId, "where.orderId") : undefined),
+  };
 }
 
 export function listTransfers(
@@ -289,20 +282,16 @@ export function listTransfers(
   scope: FactScope = {},
 ): Promise<Connection<AtBlock<TransferRow>>> {
   const filter = args.where ?? {};
-  const account = parseOptionalAddress(filter.account, "where.account");
-  const where: Prisma.TransferWhereInput = {
-    AND: [
-      range(block, filter),
-      scope.account !== undefined ? { OR: [{ from: scope.account }, { to: scope.account }] } : {},
-      account !== undefined ? { OR: [{ from: account }, { to: account }] } : {},
-      filter.from != null ? { from: parseAddress(filter.from, "where.from") } : {},
-      filter.to != null ? { to: parseAddress(filter.to, "where.to") } : {},
-      filter.txHash != null ? { txHash: parseHash(filter.txHash, "where.txHash") } : {},
-      filter.value_gte != null ? { value: { gte: filter.value_gte.toString() } } : {},
-      filter.value_lte != null ? { value: { lte: filter.value_lte.toString() } } : {},
-    ],
-  };
-  return paginate(TRANSFERS, sources(context.db).transfers, args, where, nodeAt(block));
+  const where = transfersWhere(block, {
+    ...range(filter),
+    parties: present(scope.account, parseOptionalAddress(filter.account, "where.account")),
+    from: filter.from != null ? parseAddress(filter.from, "where.from") : undefined,
+    to: filter.to != null ? parseAddress(filter.to, "where.to") : undefined,
+    txHash: filter.txHash != null ? parseHash(filter.txHash, "where.txHash") : undefined,
+    valueGte: filter.value_gte ?? undefined,
+    valueLte: filter.value_lte ?? undefined,
+  });
+  return paginate(TRANSFERS, factRows(context.db).transfers, args, where, nodeAt(block));
 }
 
 export function listRewards(
@@ -311,17 +300,8 @@ export function listRewards(
   args: RewardListArgs,
   scope: FactScope = {},
 ): Promise<Connection<AtBlock<RewardRow>>> {
-  const filter = args.where ?? {};
-  const where: Prisma.RewardWhereInput = {
-    AND: [
-      range(block, filter),
-      scope.account !== undefined ? { account: scope.account } : {},
-      scope.orderId !== undefined ? { orderId: scope.orderId } : {},
-      filter.account != null ? { account: parseAddress(filter.account, "where.account") } : {},
-      filter.orderId != null ? { orderId: parseHash(filter.orderId, "where.orderId") } : {},
-    ],
-  };
-  return paginate(REWARDS, sources(context.db).rewards, args, where, nodeAt(block));
+  const where = rewardsWhere(block, factQuery(scope, args.where ?? {}));
+  return paginate(REWARDS, factRows(context.db).rewards, args, where, nodeAt(block));
 }
 
 export function listRedemptions(
@@ -331,17 +311,8 @@ export function listRedemptions(
   scope: FactScope = {},
 ): Promise<Connection<AtBlock<RedemptionRow>>> {
   const filter = args.where ?? {};
-  const where: Prisma.RedemptionWhereInput = {
-    AND: [
-      range(block, filter),
-      scope.account !== undefined ? { account: scope.account } : {},
-      scope.orderId !== undefined ? { orderId: scope.orderId } : {},
-      filter.account != null ? { account: parseAddress(filter.account, "where.account") } : {},
-      filter.orderId != null ? { orderId: parseHash(filter.orderId, "where.orderId") } : {},
-      filter.reason != null ? { reason: filter.reason } : {},
-    ],
-  };
-  return paginate(REDEMPTIONS, sources(context.db).redemptions, args, where, nodeAt(block));
+  const where = redemptionsWhere(block, { ...factQuery(scope, filter), reason: filter.reason ?? undefined });
+  return paginate(REDEMPTIONS, factRows(context.db).redemptions, args, where, nodeAt(block));
 }
 
 export function listCardRefunds(
@@ -351,15 +322,11 @@ export function listCardRefunds(
   scope: FactScope = {},
 ): Promise<Connection<AtBlock<CardRefundRow>>> {
   const filter = args.where ?? {};
-  const orderId = parseOptionalHash(filter.orderId, "where.orderId");
-  const where: Prisma.CardRefundWhereInput = {
-    AND: [
-      range(block, filter),
-      scope.orderId !== undefined ? { orderId: scope.orderId } : {},
-      orderId !== undefined ? { orderId } : {},
-    ],
-  };
-  return paginate(CARD_REFUNDS, sources(context.db).cardRefunds, args, where, nodeAt(block));
+  const where = cardRefundsWhere(block, {
+    ...range(filter),
+    orderIds: present(scope.orderId, parseOptionalHash(filter.orderId, "where.orderId")),
+  });
+  return paginate(CARD_REFUNDS, factRows(context.db).cardRefunds, args, where, nodeAt(block));
 }
 
 const factFields = {
@@ -412,10 +379,7 @@ export const resolvers = {
     ): Promise<TokenSupplyRow | null> {
       const token = parseOptionalAddress(args.token, "token");
       const block = await context.block(args.asOfBlock);
-      return context.db.prisma.tokenSupply.findFirst({
-        where: { AND: [atBlock(block), token === undefined ? {} : { token }] },
-        orderBy: { token: "asc" },
-      });
+      return tokenSupplyAt(context.db, block, token);
     },
   },
   Transfer: factFields,

@@ -15,7 +15,7 @@ import { quoteTokenPayment } from "../payments/token.ts";
 import type { Platform } from "../platform.ts";
 import { addMenuItem, listMenu } from "../restaurants/menu.ts";
 import { registerRestaurant } from "../restaurants/service.ts";
-import { ApiError } from "../rest/errors.ts";
+import { ApiError, toApiError } from "../rest/errors.ts";
 import { Address, RestaurantId, Uuid } from "../rest/schemas.ts";
 import type { GraphQLContext } from "./context.ts";
 
@@ -138,7 +138,8 @@ const GRAPHQL_CODES: Record<number, string> = {
   503: "UNAVAILABLE",
 };
 
-function graphqlError(error: unknown): unknown {
+function graphqlError(thrown: unknown): unknown {
+  const error = toApiError(thrown);
   if (error instanceof ApiError) {
     return new GraphQLError(error.message, {
       extensions: { code: GRAPHQL_CODES[error.status] ?? "BAD_REQUEST", status: error.status, issues: error.issues },

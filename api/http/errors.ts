@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 
-import { ApiError } from "../rest/errors.ts";
+import { ApiError, toApiError } from "../rest/errors.ts";
 
 /** Body parser errors carry a `type` saying what was wrong with the body. */
 function bodyErrorMessage(error: unknown, status: number): string {
@@ -32,11 +32,12 @@ export const notFoundHandler: RequestHandler = (_request, response) => {
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _request, response, next) => {
+  return (thrown: unknown, _request, response, next) => {
     if (response.headersSent) {
-      next(error);
+      next(thrown);
       return;
     }
+    const error = toApiError(thrown);
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
       response.status(error.status).json(error.body());

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 
 import type { Request } from "express";
 
-import { ApiError, badRequest } from "../rest/errors.ts";
+import { DomainError, InvalidInput, TooLarge, UnsupportedMedia } from "../errors.ts";
 
 export const DOCUMENT_KINDS = ["passport", "id_card", "driving_licence", "selfie", "proof_of_address"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -48,7 +48,7 @@ function limited(request: Request, limit: number): ReadableStream<Uint8Array> {
       transform(chunk, controller) {
         seen += chunk.byteLength;
         if (seen > limit) {
-          controller.error(new ApiError(413, "too_large", `the upload is larger than ${limit / (1024 * 1024)} MiB`));
+          controller.error(new TooLarge(`the upload is larger than ${limit / (1024 * 1024)} MiB`, "too_large"));
           return;
         }
         controller.enqueue(chunk);
@@ -64,11 +64,11 @@ function limited(request: Request, limit: number): ReadableStream<Uint8Array> {
 export async function readKycUpload(request: Request): Promise<KycUpload> {
   const type = request.header("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new ApiError(415, "unsupported_media_type", "send the documents as multipart/form-data");
+    throw new UnsupportedMedia("send the documents as multipart/form-data", "unsupported_media_type");
   }
   const declared = Number(request.header("content-length") ?? "0");
   if (declared > MAX_UPLOAD_BYTES) {
-    throw new ApiError(413, "too_large", `the upload is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MiB`);
+    throw new TooLarge(`the upload is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MiB`, "too_large");
   }
   let form: FormData;
   try {
@@ -80,10 +80,10 @@ export async function readKycUpload(request: Request): Promise<KycUpload> {
       duplex: "half",
     } as RequestInit).formData();
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof ApiError) throw cause;
-    throw badRequest("the multipart body could not be read");
+    if (cause instanceof DomainError) throw cause;
+    throw new InvalidInput("the multipart body could not be read");
   }
   const fields: Record<string, string> = {};
   const documents: UploadedDocument[] = [];
@@ -93,24 +93,24 @@ export async function readKycUpload(request: Request): Promise<KycUpload> {
       continue;
     }
     if (!(DOCUMENT_KINDS as readonly string[]).includes(name)) {
-      throw badRequest("unknown document", [
+      throw new InvalidInput("unknown document", [
         { path: `body.${name}`, message: `files go in one of: ${DOCUMENT_KINDS.join(", ")}` },
       ]);
     }
     const bytes = new Uint8Array(await value.arrayBuffer());
     if (bytes.byteLength === 0)
-      throw badRequest("empty document", [{ path: `body.${name}`, message: "the file is empty" }]);
+      throw new InvalidInput("empty document", [{ path: `body.${name}`, message: "the file is empty" }]);
     if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
-      throw new ApiError(413, "too_large", `${name} is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB`);
+      throw new TooLarge(`${name} is larger than ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MiB`, "too_large");
     }
     const contentType = sniffContentType(bytes);
     if (contentType === undefined) {
-      throw new ApiError(415, "unsupported_document", `${name} is not a PDF, JPEG or PNG (judged by its content)`);
+      throw new UnsupportedMedia(`${name} is not a PDF, JPEG or PNG (judged by its content)`, "unsupported_document");
     }
     documents.push({ kind: name as DocumentKind, contentType, bytes });
   }
   if (documents.length === 0)
-    throw badRequest("no documents", [{ path: "body", message: "attach at least one identity document" }]);
-  if (documents.length > MAX_DOCUMENTS) throw badRequest(`at most ${MAX_DOCUMENTS} documents per submission`);
+    throw new InvalidInput("no documents", [{ path: "body", message: "attach at least one identity document" }]);
+  if (documents.length > MAX_DOCUMENTS) throw new InvalidInput(`at most ${MAX_DOCUMENTS} documents per submission`);
   return { fields, documents };
 }

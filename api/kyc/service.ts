@@ -17,7 +17,7 @@ import { inTransaction } from "../../lib/db/client.ts";
 import { hasRole, type Principal, type UserPrincipal } from "../auth/principal.ts";
 import { enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { ApiError, badRequest, conflict, forbidden, notFound } from "../rest/errors.ts";
+import { InvalidInput, Forbidden, NotFound, Gone, Conflict } from "../errors.ts";
 import { EmailTakenError, InvalidPersonDataError, PersonErasedError, PersonNotFoundError } from "../people/errors.ts";
 import type { Actor, PersonDetails, PersonVault } from "../people/vault.ts";
 import type { PersonalDetails } from "./details.ts";
@@ -56,10 +56,10 @@ async function personal<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof EmailTakenError) throw conflict("this email address belongs to another account");
-    if (error instanceof PersonErasedError) throw new ApiError(410, "erased", "this person's data was erased");
-    if (error instanceof PersonNotFoundError) throw notFound("personal details");
-    if (error instanceof InvalidPersonDataError) throw badRequest(error.message);
+    if (error instanceof EmailTakenError) throw new Conflict("this email address belongs to another account");
+    if (error instanceof PersonErasedError) throw new Gone("this person's data was erased", "erased");
+    if (error instanceof PersonNotFoundError) throw new NotFound("personal details");
+    if (error instanceof InvalidPersonDataError) throw new InvalidInput(error.message);
     throw error;
   }
 }
@@ -178,7 +178,7 @@ export interface DocumentView {
 
 function officer(principal: Principal): { actor: Actor; principal: UserPrincipal } {
   if (principal.kind !== "user" || !(hasRole(principal, "kyc_officer") || hasRole(principal, "admin"))) {
-    throw forbidden("only KYC officers review identity cases");
+    throw new Forbidden("only KYC officers review identity cases");
   }
   return {
     actor: { id: principal.userId, role: hasRole(principal, "kyc_officer") ? "kyc_officer" : "admin" },
@@ -194,13 +194,13 @@ export function createKycService(options: KycServiceOptions): KycService {
 
   async function findCase(caseId: string): Promise<CaseRow> {
     const { rows } = await db.pool.query<CaseRow>(`${SELECT_CASE} WHERE c.id = $1`, [caseId]);
-    if (rows[0] === undefined) throw notFound(`KYC case ${caseId}`);
+    if (rows[0] === undefined) throw new NotFound(`KYC case ${caseId}`);
     return rows[0];
   }
 
   async function addressOf(userId: string): Promise<Hex> {
     const { rows } = await db.pool.query<{ address: Hex }>(`SELECT address FROM app_user WHERE id = $1`, [userId]);
-    if (rows[0] === undefined) throw notFound(`user ${userId}`);
+    if (rows[0] === undefined) throw new NotFound(`user ${userId}`);
     return rows[0].address;
   }
 
@@ -217,7 +217,7 @@ export function createKycService(options: KycServiceOptions): KycService {
   ): Promise<KycCaseView> {
     const status = statusOf(row);
     if (status !== "submitted" && status !== "in_review")
-      throw conflict(`the case is ${status}; it was decided already`);
+      throw new Conflict(`the case is ${status}; it was decided already`);
     const expiresAt = new Date(Date.now() + validityMs);
     const account = await addressOf(row.user_id);
     await inTransaction(db.pool, async (client) => {
@@ -234,7 +234,7 @@ export function createKycService(options: KycServiceOptions): KycService {
           decision.approve ? expiresAt : null,
         ],
       );
-      if (updated.rowCount === 0) throw conflict("the case was decided meanwhile");
+      if (updated.rowCount === 0) throw new Conflict("the case was decided meanwhile");
       if (decision.approve) {
         await enqueue(
           client,
@@ -263,9 +263,9 @@ export function createKycService(options: KycServiceOptions): KycService {
       if (latest !== undefined) {
         const status = statusOf(latest);
         if (status === "submitted" || status === "in_review") {
-          throw conflict("a KYC case of yours is already waiting for review");
+          throw new Conflict("a KYC case of yours is already waiting for review");
         }
-        if (status === "approved") throw conflict("you are verified already");
+        if (status === "approved") throw new Conflict("you are verified already");
       }
       const caseId = randomUUID();
       // Encrypt and store every document first: if any step fails nothing is recorded, and what
@@ -358,9 +358,9 @@ export function createKycService(options: KycServiceOptions): KycService {
         [caseId, documentId],
       );
       const document = rows[0];
-      if (document === undefined) throw notFound(`document ${documentId} of case ${caseId}`);
+      if (document === undefined) throw new NotFound(`document ${documentId} of case ${caseId}`);
       const ciphertext = await platform.contentStore.get(document.cid);
-      if (ciphertext === null) throw notFound(`the stored document ${document.cid}`);
+      if (ciphertext === null) throw new NotFound(`the stored document ${document.cid}`);
       const bytes = await personal(() => vault.decryptDocument(actor, row.user_id, ciphertext, reason));
       return { contentType: document.content_type, bytes };
     },
@@ -368,7 +368,7 @@ export function createKycService(options: KycServiceOptions): KycService {
     async decide(principal, caseId, decision) {
       const { actor } = officer(principal);
       const row = await findCase(caseId);
-      if (decision.approve && row.user_id === actor.id) throw forbidden("officers do not approve their own case");
+      if (decision.approve && row.user_id === actor.id) throw new Forbidden("officers do not approve their own case");
       return applyDecision(row, {
         approve: decision.approve,
         reason: decision.reason,
@@ -394,7 +394,7 @@ export function createKycService(options: KycServiceOptions): KycService {
       const { actor } = officer(principal);
       const row = await findCase(caseId);
       if (statusOf(row) !== "approved")
-        throw conflict(`only an approved case can be revoked; this one is ${statusOf(row)}`);
+        throw new Conflict(`only an approved case can be revoked; this one is ${statusOf(row)}`);
       const account = await addressOf(row.user_id);
       await inTransaction(db.pool, async (client) => {
         await client.query(

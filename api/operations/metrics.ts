@@ -9,6 +9,8 @@
 import { Gauge, type Registry } from "prom-client";
 
 import type { Database } from "../../lib/db/client.ts";
+import { currentOrderCounts } from "../mirror/orders.ts";
+import { pointsToDate } from "../mirror/tokens.ts";
 
 /** Token amounts are stored in wei (18 decimals); the gauges report whole tokens. */
 const WEI_PER_TOKEN = 10n ** 18n;
@@ -57,13 +59,8 @@ export async function readOperationsSnapshot(db: Database): Promise<OperationsSn
     const orders = await all<{ status: string; count: string }>(
       "SELECT status, count(*)::text AS count FROM customer_order GROUP BY status",
     );
-    const chainOrders = await all<{ kind: string; status: string; count: string }>(
-      `SELECT kind, status, count(*)::text AS count FROM "order" WHERE block_to IS NULL GROUP BY kind, status`,
-    );
-    const tokens = await one<{ minted: string; redeemed: string }>(
-      `SELECT COALESCE((SELECT sum(total_minted) FROM token_supply WHERE block_to IS NULL), 0)::text AS minted,
-              COALESCE((SELECT sum(amount) FROM redemption), 0)::text AS redeemed`,
-    );
+    const chainOrders = await currentOrderCounts(client);
+    const tokens = await pointsToDate(client);
     // The streams module's own rule: closed sessions, and open ones up to their stream's last sign of life.
     const streams = await one<{ seconds: string }>(
       `SELECT COALESCE(sum(GREATEST(0, EXTRACT(EPOCH FROM

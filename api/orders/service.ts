@@ -13,8 +13,10 @@ import { onlyRow } from "../../lib/db/client.ts";
 import { hasRole, type Principal } from "../auth/principal.ts";
 import { formatGel } from "../money.ts";
 import type { Platform } from "../platform.ts";
-import { badRequest, conflict, forbidden, notFound, type ErrorIssue } from "../rest/errors.ts";
+import { InvalidInput, Forbidden, NotFound, Conflict, type ErrorIssue } from "../errors.ts";
 import { API_PREFIX } from "../rest/openapi.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import { activeNowSql, currentActiveSql } from "../mirror/restaurants.ts";
 
 export type OrderStatus = "placed" | "paid" | "settled" | "fulfilled" | "refunded";
 
@@ -90,7 +92,7 @@ export const SELECT_ORDER = `
               WHEN o.kind = 'card' THEN o.placed_at END AS chain_time,
          o.reward::text, o.refunded_amount::text, o.payment_ref, o.receipt_cid AS chain_receipt_cid
     FROM customer_order co
-    LEFT JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL`;
+    LEFT JOIN "order" o ON o.order_id = co.chain_order_id AND ${currentSql("o")}`;
 
 // The mirror's statuses: token orders escrowed → fulfilled | refunded | reclaimed; card orders
 // settled → partially_refunded → refunded.
@@ -149,14 +151,14 @@ export interface NewOrder {
 function customerFor(principal: Principal, order: NewOrder): string {
   if (principal.kind === "api_key") {
     if (principal.restaurantId !== order.restaurantId) {
-      throw forbidden(`this API key acts for restaurant ${principal.restaurantId} only`);
+      throw new Forbidden(`this API key acts for restaurant ${principal.restaurantId} only`);
     }
-    if (order.customerId === undefined) throw badRequest("a point-of-sale order names its customer_id");
+    if (order.customerId === undefined) throw new InvalidInput("a point-of-sale order names its customer_id");
     return order.customerId;
   }
   if (order.customerId === undefined || order.customerId === principal.userId) return principal.userId;
   if (hasRole(principal, "admin")) return order.customerId;
-  throw forbidden("customers order for themselves: customer_id must be your own user id");
+  throw new Forbidden("customers order for themselves: customer_id must be your own user id");
 }
 
 // One statement: price the lines from the menu, check the restaurant is open on chain, store.
@@ -174,8 +176,7 @@ const INSERT_ORDER = `
                    ORDER BY n),
          SUM(price_tetri * quantity)
     FROM priced
-   WHERE EXISTS (SELECT 1 FROM franchise f
-                  WHERE f.restaurant_id = $2::numeric AND f.block_to IS NULL AND f.active)
+   WHERE ${activeNowSql("$2::numeric")}
   HAVING COUNT(*) = $7
   RETURNING created_at, items, total_tetri::text`;
 
@@ -183,13 +184,13 @@ const INSERT_ORDER = `
 async function rejection(platform: Platform, order: NewOrder, customerId: string): Promise<Error> {
   const restaurant = await platform.db.pool.query<{ profile: boolean; active: boolean | null }>(
     `SELECT EXISTS (SELECT 1 FROM restaurant WHERE id = $1::bigint) AS profile,
-            (SELECT active FROM franchise WHERE restaurant_id = $1::numeric AND block_to IS NULL) AS active`,
+            ${currentActiveSql("$1::numeric")} AS active`,
     [String(order.restaurantId)],
   );
   const { profile, active } = onlyRow(restaurant);
-  if (!profile && active === null) return notFound(`restaurant ${order.restaurantId}`);
+  if (!profile && active === null) return new NotFound(`restaurant ${order.restaurantId}`);
   if (active !== true) {
-    return conflict(
+    return new Conflict(
       `restaurant ${order.restaurantId} is not taking orders (${active === null ? "not registered on chain yet" : "inactive"})`,
     );
   }
@@ -208,12 +209,12 @@ async function rejection(platform: Platform, order: NewOrder, customerId: string
       issues.push({ path, message: `item ${item.id} is not available now` });
     }
   });
-  if (issues.length > 0) return badRequest("some items cannot be ordered", issues);
+  if (issues.length > 0) return new InvalidInput("some items cannot be ordered", issues);
   const customer = await platform.db.pool.query(`SELECT 1 FROM app_user WHERE id = $1`, [customerId]);
   if (customer.rowCount === 0) {
-    return badRequest("unknown customer", [{ path: "body.customer_id", message: `no customer ${customerId}` }]);
+    return new InvalidInput("unknown customer", [{ path: "body.customer_id", message: `no customer ${customerId}` }]);
   }
-  return conflict("the order could not be stored; try again");
+  return new Conflict("the order could not be stored; try again");
 }
 
 export async function createOrder(platform: Platform, principal: Principal, order: NewOrder): Promise<OrderView> {
@@ -266,7 +267,7 @@ export async function createOrder(platform: Platform, principal: Principal, orde
 
 export async function findOrder(platform: Platform, id: string): Promise<OrderRow> {
   const { rows } = await platform.db.pool.query<OrderRow>(`${SELECT_ORDER} WHERE co.id = $1`, [id]);
-  if (rows[0] === undefined) throw notFound(`order ${id}`);
+  if (rows[0] === undefined) throw new NotFound(`order ${id}`);
   return rows[0];
 }
 
@@ -279,7 +280,7 @@ export async function canSeeOrder(platform: Platform, principal: Principal, row:
 
 export async function getOrder(platform: Platform, principal: Principal, id: string): Promise<OrderView> {
   const row = await findOrder(platform, id);
-  if (!(await canSeeOrder(platform, principal, row))) throw forbidden("this is not your order");
+  if (!(await canSeeOrder(platform, principal, row))) throw new Forbidden("this is not your order");
   return orderView(row);
 }
 
@@ -301,11 +302,11 @@ export async function listOrders(platform: Platform, principal: Principal, filte
   if (!forRestaurant) {
     if (principal.kind === "api_key") {
       throw restaurantId === undefined
-        ? badRequest("an API key lists orders of its restaurant: add restaurant_id")
-        : forbidden(`this API key acts for restaurant ${principal.restaurantId} only`);
+        ? new InvalidInput("an API key lists orders of its restaurant: add restaurant_id")
+        : new Forbidden(`this API key acts for restaurant ${principal.restaurantId} only`);
     }
     if (customerId !== undefined && customerId !== principal.userId)
-      throw forbidden("you may list your own orders only");
+      throw new Forbidden("you may list your own orders only");
     customerId = principal.userId;
   }
   const { rows } = await platform.db.pool.query<OrderRow>(
@@ -328,11 +329,11 @@ export async function listOrders(platform: Platform, principal: Principal, filte
 export async function fulfilOrder(platform: Platform, principal: Principal, id: string): Promise<OrderView> {
   const row = await findOrder(platform, id);
   if (!(await platform.access.canActForRestaurant(principal, BigInt(row.restaurant_id)))) {
-    throw forbidden("only the order's restaurant marks it served");
+    throw new Forbidden("only the order's restaurant marks it served");
   }
   const status = statusOf(row);
   if (status === "fulfilled") return orderView(row);
-  if (status !== "settled") throw conflict(`order ${id} is ${status}; only a settled order can be served`);
+  if (status !== "settled") throw new Conflict(`order ${id} is ${status}; only a settled order can be served`);
   await platform.db.pool.query(`UPDATE customer_order SET status = 'fulfilled', fulfilled_at = now() WHERE id = $1`, [
     id,
   ]);

@@ -6,7 +6,7 @@
 
 import type { Principal } from "../auth/principal.ts";
 import type { Platform } from "../platform.ts";
-import { conflict, forbidden } from "../rest/errors.ts";
+import { Forbidden, Conflict } from "../errors.ts";
 import { findOrder, type OrderRow } from "../orders/service.ts";
 import type { CardIntent } from "./card-processor.ts";
 import { cardError } from "./errors.ts";
@@ -53,7 +53,7 @@ export async function choosePaymentMethod(platform: Platform, row: OrderRow, met
     if (current !== null) break;
   }
   const holder = current === "card" || current === "token" ? METHOD_NAMES[current] : "another payment method";
-  throw conflict(
+  throw new Conflict(
     `order ${row.id} is already being paid by ${holder}; it cannot also be paid by ${METHOD_NAMES[method]}`,
   );
 }
@@ -94,9 +94,9 @@ export async function requirePayable(platform: Platform, principal: Principal, i
   const row = await findOrder(platform, id);
   const isCustomer = principal.kind === "user" && principal.userId === row.customer_id;
   if (!isCustomer && !(await platform.access.canActForRestaurant(principal, BigInt(row.restaurant_id)))) {
-    throw forbidden("only the order's customer or its restaurant pays it");
+    throw new Forbidden("only the order's customer or its restaurant pays it");
   }
-  if (row.paid_at !== null || row.chain_status !== null) throw conflict(`order ${id} is already paid`);
+  if (row.paid_at !== null || row.chain_status !== null) throw new Conflict(`order ${id} is already paid`);
   return row;
 }
 
@@ -110,7 +110,8 @@ export async function startCardPayment(
   return exclusively(
     platform,
     `order-pay:${id}`,
-    () => conflict(`order ${id} is being paid by card in another request right now; wait for it, then check the order`),
+    () =>
+      new Conflict(`order ${id} is being paid by card in another request right now; wait for it, then check the order`),
     () => payByCard(platform, principal, id, paymentMethod),
   );
 }
@@ -188,7 +189,7 @@ export async function refundCard(
     `SELECT payment_intent_id FROM card_payment WHERE order_id = $1 AND status = 'succeeded'`,
     [row.id],
   );
-  if (rows[0] === undefined) throw conflict(`order ${row.id} has no successful card payment to refund`);
+  if (rows[0] === undefined) throw new Conflict(`order ${row.id} has no successful card payment to refund`);
   try {
     const refund = await platform.cards.refund({
       intentId: rows[0].payment_intent_id,

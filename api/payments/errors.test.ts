@@ -3,13 +3,13 @@ import { describe, it } from "node:test";
 
 import Stripe from "stripe";
 
-import { ApiError } from "../rest/errors.ts";
+import { ApiError, toApiError } from "../rest/errors.ts";
 import { cardError } from "./errors.ts";
 import { stripeFailure } from "./providers/stripe.ts";
 
 /** A Stripe SDK error as the adapter reports it, then as the API answers it. */
 function apiErrorOf(error: unknown): ApiError {
-  const mapped = cardError(stripeFailure(error));
+  const mapped = toApiError(cardError(stripeFailure(error)));
   assert.ok(mapped instanceof ApiError, `${String(error)} maps to an ApiError`);
   return mapped;
 }

@@ -3,14 +3,14 @@
  * (the chain records it when the processor confirms); token orders can be refunded while their
  * price is still in escrow, by the relayer calling `refund`.
  */
-import { onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import { dedupeKey, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { conflict, forbidden, unprocessable } from "../rest/errors.ts";
+import { Forbidden, Conflict, Unprocessable } from "../errors.ts";
 import { findOrder } from "../orders/service.ts";
 import { exclusively, refundableByCard, refundCard, type RefundView } from "./card.ts";
 import { tokenOrderOf } from "./token.ts";
+import { currentTokenEscrow } from "../mirror/orders.ts";
 
 export async function refundOrder(
   platform: Platform,
@@ -23,7 +23,7 @@ export async function refundOrder(
   return exclusively(
     platform,
     `order-refund:${id}`,
-    () => conflict(`another refund of order ${id} is in flight; try again once it has completed`),
+    () => new Conflict(`another refund of order ${id} is in flight; try again once it has completed`),
     () => refund(platform, principal, id, amountTetri, idempotencyKey),
   );
 }
@@ -37,15 +37,15 @@ async function refund(
 ): Promise<RefundView> {
   const row = await findOrder(platform, id);
   if (!(await platform.access.canActForRestaurant(principal, BigInt(row.restaurant_id)))) {
-    throw forbidden("only the order's restaurant or an admin refunds it");
+    throw new Forbidden("only the order's restaurant or an admin refunds it");
   }
   if (row.payment_method === "card" && row.paid_at !== null) {
     const remaining =
       (await refundableByCard(platform, row)) ?? BigInt(row.total_tetri) - BigInt(row.refunded_amount ?? 0);
     const amount = amountTetri ?? remaining;
-    if (remaining <= 0n) throw conflict(`order ${id} is already refunded in full`);
+    if (remaining <= 0n) throw new Conflict(`order ${id} is already refunded in full`);
     if (amount > remaining) {
-      throw unprocessable(`refund too large: at most ${remaining} tetri of order ${id} remain refundable`, [
+      throw new Unprocessable(`refund too large: at most ${remaining} tetri of order ${id} remain refundable`, [
         { path: "body.amount", message: `at most ${remaining} tetri remain` },
       ]);
     }
@@ -53,16 +53,9 @@ async function refund(
   }
   if (row.payment_method === "token" && row.chain_status === "escrowed") {
     if (amountTetri !== undefined && amountTetri !== BigInt(row.total_tetri)) {
-      throw unprocessable("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
+      throw new Unprocessable("token orders are refunded in full", [{ path: "body.amount", message: "omit it" }]);
     }
-    const escrow = onlyRow(
-      await platform.db.pool.query<Parameters<typeof tokenOrderOf>[0]>(
-        `SELECT order_id AS chain_order_id, restaurant_id::text, customer, token, price::text, discount::text,
-              points_redeemed::text, reclaim_after
-         FROM "order" WHERE order_id = $1 AND block_to IS NULL`,
-        [row.chain_order_id],
-      ),
-    );
+    const escrow = await currentTokenEscrow(platform.db.pool, row.chain_order_id);
     // A fulfilment queued first takes the escrow: the refund would only revert.
     const queued = await enqueue(
       platform.db.pool,
@@ -70,11 +63,11 @@ async function refund(
       { order: tokenOrderOf(escrow) },
       { unlessQueued: [dedupeKey("fulfill_token", row.chain_order_id)] },
     );
-    if (!queued) throw conflict(`order ${id} is already being settled or refunded`);
+    if (!queued) throw new Conflict(`order ${id} is already being settled or refunded`);
     platform.chain.wake();
     return { method: "token", refund_id: null, amount_tetri: Number(row.total_tetri), status: "pending" };
   }
   if (row.payment_method === "token")
-    throw conflict(`order ${id}'s tokens are no longer in escrow; it cannot be refunded`);
-  throw conflict(`order ${id} is not paid`);
+    throw new Conflict(`order ${id}'s tokens are no longer in escrow; it cannot be refunded`);
+  throw new Conflict(`order ${id} is not paid`);
 }

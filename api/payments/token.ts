@@ -11,10 +11,12 @@ import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES, type TokenOrderMessage }
 import type { Principal } from "../auth/principal.ts";
 import { dedupeKeySql, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { ApiError, forbidden } from "../rest/errors.ts";
+import { InvalidInput, Forbidden } from "../errors.ts";
 import type { OrderLine } from "../orders/service.ts";
 import { choosePaymentMethod, requirePayable } from "./card.ts";
 import { storeReceipt } from "./receipt.ts";
+import { currentSql } from "../mirror/blocks.ts";
+import type { TokenEscrowRow } from "../mirror/orders.ts";
 
 /** How long an escrowed order waits for the restaurant before the customer may take it back. */
 const RECLAIM_AFTER_SECONDS = 24 * 3600;
@@ -49,10 +51,14 @@ export async function quoteTokenPayment(
 ): Promise<TokenPaymentView> {
   const row = await requirePayable(platform, principal, id);
   if (principal.kind !== "user" || principal.userId !== row.customer_id) {
-    throw forbidden("a token payment is signed by the customer's own wallet");
+    throw new Forbidden("a token payment is signed by the customer's own wallet");
   }
   if (principal.custodial) {
-    throw new ApiError(400, "wallet_required", "custodial accounts pay by card; token payments need your own wallet");
+    throw new InvalidInput(
+      "custodial accounts pay by card; token payments need your own wallet",
+      undefined,
+      "wallet_required",
+    );
   }
   await choosePaymentMethod(platform, row, "token");
   const { chain, contracts, chainId } = platform;
@@ -134,7 +140,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
             o.customer, o.token, o.price::text, o.discount::text, o.points_redeemed::text, o.paid::text,
             o.reclaim_after, o.placed_at, r.name, r.location
        FROM customer_order co
-       JOIN "order" o ON o.order_id = co.chain_order_id AND o.block_to IS NULL AND o.status = 'escrowed'
+       JOIN "order" o ON o.order_id = co.chain_order_id AND ${currentSql("o")} AND o.status = 'escrowed'
        LEFT JOIN restaurant r ON r.id = co.restaurant_id
       WHERE co.payment_method = 'token'
         AND NOT EXISTS (SELECT 1 FROM outbox WHERE dedupe_key IN (${dedupeKeySql("fulfill_token", "co.chain_order_id")},
@@ -168,16 +174,7 @@ export async function settleTokenOrders(platform: Platform, limit = 100): Promis
 }
 
 /** The TokenOrder the customer escrowed, from the mirror's copy of the event. */
-export function tokenOrderOf(row: {
-  chain_order_id: Hex;
-  restaurant_id: string;
-  customer: Address;
-  token: Address;
-  price: string;
-  discount: string;
-  points_redeemed: string;
-  reclaim_after: Date;
-}): TokenOrderMessage {
+export function tokenOrderOf(row: TokenEscrowRow): TokenOrderMessage {
   return {
     orderId: row.chain_order_id,
     restaurantId: BigInt(row.restaurant_id),

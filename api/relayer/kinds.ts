@@ -23,6 +23,7 @@ import {
 } from "../outbox/payloads.ts";
 
 import { classifyRpcError, type Revert } from "./errors.ts";
+import { currentOrderKind } from "../mirror/orders.ts";
 
 /** Who signs a kind's transactions (see RelayerAccounts). */
 export type SignerRole = "settler" | "franchiseAdmin" | "kycOfficer";
@@ -143,12 +144,10 @@ const recordCardRefund: OutboxKind<CardRefund> = {
   }),
   // Webhooks may arrive out of order: a refund waits until the settlement is on chain.
   async ready(context, entry) {
-    const { rows } = await context.db.pool
-      .query<{ kind: string }>(`SELECT kind FROM "order" WHERE order_id = $1 AND block_to IS NULL`, [entry.orderId])
-      .catch((error: unknown) => {
-        throw classifyDatabaseError(error);
-      });
-    if (rows[0] !== undefined) return true;
+    const kind = await currentOrderKind(context.db.pool, entry.orderId).catch((error: unknown) => {
+      throw classifyDatabaseError(error);
+    });
+    if (kind !== undefined) return true;
     return (await chainOrderStatus(context, entry.orderId)).status !== "None";
   },
   alreadyDone: (revert) =>

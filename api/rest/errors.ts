@@ -3,11 +3,9 @@
  * `{ error: <message for people>, code: <stable machine code>, issues?: [{ path, message }] }`.
  * Anything that is not an ApiError is the server's fault: a 500 with no detail (logged).
  */
-export interface ErrorIssue {
-  /** Where the problem is, e.g. `body.items.0.quantity`. */
-  readonly path: string;
-  readonly message: string;
-}
+import { DomainError, Unauthenticated, type DomainErrorKind, type ErrorIssue } from "../errors.ts";
+
+export type { ErrorIssue };
 
 export interface ErrorBody {
   readonly error: string;
@@ -62,3 +60,28 @@ export const unprocessable = (message: string, issues?: readonly ErrorIssue[]): 
 /** A dependency (card processor, storage) failed; the client may try again later. */
 export const unavailable = (message: string): ApiError =>
   new ApiError(503, "unavailable", message, { headers: { "Retry-After": "5" } });
+
+/** The HTTP status each domain error kind (api/errors.ts) is said with. */
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  payment_declined: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported_media: 415,
+  unprocessable: 422,
+  upstream_failed: 502,
+  unavailable: 503,
+};
+
+/** A domain error as the REST edge says it (status, code, issues, headers); anything else unchanged. */
+export function toApiError(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const headers: Record<string, string> = {};
+  if (error instanceof Unauthenticated && error.challenge) headers["WWW-Authenticate"] = 'Bearer realm="hotpot"';
+  if (error.kind === "unavailable") headers["Retry-After"] = "5";
+  return new ApiError(STATUS[error.kind], error.code, error.message, { issues: error.issues, headers });
+}

@@ -3,7 +3,7 @@
  * once and rate limits (api/http/rate-limit.ts, shared with /graphql), the routes, and their OpenAPI document at /api/v1/openapi.json.
  * Swagger UI (/docs) is mounted by the app beside it.
  */
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
 
 import { rejectNul } from "../http/nul.ts";
 import {
@@ -13,6 +13,7 @@ import {
   type RateLimiter,
   type RateLimits,
 } from "../http/rate-limit.ts";
+import { toApiError } from "./errors.ts";
 import { openApiDocument, type OpenApiDocument } from "./openapi.ts";
 import { routerFor, type Route } from "./route.ts";
 
@@ -50,5 +51,10 @@ export function createRestApi(options: RestApiOptions): RestApi {
   router.use(rejectNul);
 
   router.use(routerFor(options.routes));
+  // Whatever the router's middleware and handlers throw leaves it as the REST edge says it: domain
+  // errors (api/errors.ts) become ApiErrors, so any error handler after it sees status and body.
+  router.use(((error: unknown, _request, _response, next) => {
+    next(toApiError(error));
+  }) satisfies ErrorRequestHandler);
   return { router, document };
 }

@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import * as z from "zod";
 
 import type { Principal, UserPrincipal } from "../auth/principal.ts";
-import { ApiError, badRequest, unauthorized, type ErrorIssue } from "./errors.ts";
+import { ApiError, badRequest, toApiError, unauthorized, type ErrorIssue } from "./errors.ts";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -139,7 +139,7 @@ export function routerFor(routes: readonly Route[]): Router {
           else if (reply.body instanceof Uint8Array) response.status(reply.status).send(Buffer.from(reply.body));
           else response.status(reply.status).json(reply.body);
         } catch (error) {
-          next(error);
+          next(toApiError(error));
         }
       },
     );

@@ -3,7 +3,7 @@ import { onlyRow } from "../../lib/db/client.ts";
 import type { Principal } from "../auth/principal.ts";
 import { formatGel } from "../money.ts";
 import type { Platform } from "../platform.ts";
-import { forbidden, notFound } from "../rest/errors.ts";
+import { Forbidden, NotFound } from "../errors.ts";
 
 export interface MenuItemView {
   readonly id: string;
@@ -43,9 +43,9 @@ function viewOf(row: MenuItemRow): MenuItemView {
 
 async function requireManager(platform: Platform, principal: Principal, restaurantId: bigint): Promise<void> {
   const { rowCount } = await platform.db.pool.query(`SELECT 1 FROM restaurant WHERE id = $1`, [String(restaurantId)]);
-  if (rowCount === 0) throw notFound(`restaurant ${restaurantId}`);
+  if (rowCount === 0) throw new NotFound(`restaurant ${restaurantId}`);
   if (!(await platform.access.canManageRestaurant(principal, restaurantId))) {
-    throw forbidden(`only restaurant ${restaurantId}'s owner or an admin manages its menu`);
+    throw new Forbidden(`only restaurant ${restaurantId}'s owner or an admin manages its menu`);
   }
 }
 
@@ -106,7 +106,7 @@ export async function updateMenuItem(
       change.available ?? null,
     ],
   );
-  if (rows[0] === undefined) throw notFound(`menu item ${itemId} of restaurant ${restaurantId}`);
+  if (rows[0] === undefined) throw new NotFound(`menu item ${itemId} of restaurant ${restaurantId}`);
   return viewOf(rows[0]);
 }
 
@@ -122,5 +122,5 @@ export async function deleteMenuItem(
     String(restaurantId),
     itemId,
   ]);
-  if (rowCount === 0) throw notFound(`menu item ${itemId} of restaurant ${restaurantId}`);
+  if (rowCount === 0) throw new NotFound(`menu item ${itemId} of restaurant ${restaurantId}`);
 }

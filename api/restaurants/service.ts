@@ -11,7 +11,9 @@ import type { Principal } from "../auth/principal.ts";
 import { hasRole } from "../auth/principal.ts";
 import { enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { conflict, forbidden, notFound } from "../rest/errors.ts";
+import { Forbidden, NotFound, Conflict } from "../errors.ts";
+import { isVerifiedNow } from "../mirror/kyc.ts";
+import { CURRENT_FRANCHISES } from "../mirror/restaurants.ts";
 
 export type RestaurantStatus = "registering" | "active" | "inactive";
 
@@ -41,7 +43,7 @@ const SELECT_RESTAURANTS = `
   SELECT COALESCE(r.id, f.restaurant_id::bigint)::text AS id, r.name, r.location, r.metadata_cid,
          f.owner, f.fee_bps, f.active, f.metadata_uri
     FROM restaurant r
-    FULL JOIN (SELECT * FROM franchise WHERE block_to IS NULL) f ON f.restaurant_id = r.id`;
+    FULL JOIN ${CURRENT_FRANCHISES} f ON f.restaurant_id = r.id`;
 
 /** Where a restaurant stands from its franchise in the mirror: none yet (queued for the chain), active or not. */
 export const restaurantStatus = (active: boolean | null): RestaurantStatus =>
@@ -66,25 +68,9 @@ export interface RegisterRestaurant {
   readonly feeBps: number;
 }
 
-/**
- * SQL that is true when the mirror shows the lower-case address `account` (an SQL expression)
- * KYC-verified now at level `level` (an SQL expression): what FranchiseNFT asks of owners.
- */
-export const verifiedOwnerSql = (account: string, level: string): string =>
-  `EXISTS (
-     SELECT 1 FROM kyc_attestation k
-      WHERE k.account = ${account} AND k.block_to IS NULL AND NOT k.revoked AND k.expires_at > now()
-        AND k.level >= ${level}
-   )`;
-
 /** Whether the mirror shows `account` KYC-verified at the franchise's required level now. */
 async function isVerifiedOwner(platform: Platform, account: string): Promise<boolean> {
-  const level = await platform.chain.requiredKycLevel();
-  const { rows } = await platform.db.pool.query<{ verified: boolean }>(
-    `SELECT ${verifiedOwnerSql("$1", "$2")} AS verified`,
-    [account, level],
-  );
-  return rows[0]?.verified ?? false;
+  return isVerifiedNow(platform.db, account, await platform.chain.requiredKycLevel());
 }
 
 /**
@@ -99,11 +85,11 @@ export async function registerRestaurant(
   input: RegisterRestaurant,
   within?: WithinRegistration,
 ): Promise<RestaurantView> {
-  if (!hasRole(principal, "admin")) throw forbidden("only an admin registers restaurants");
-  if (principal.kind !== "user") throw forbidden();
+  if (!hasRole(principal, "admin")) throw new Forbidden("only an admin registers restaurants");
+  if (principal.kind !== "user") throw new Forbidden();
   const owner = input.owner.toLowerCase();
   if (!(await isVerifiedOwner(platform, owner))) {
-    throw conflict(
+    throw new Conflict(
       `the owner ${getAddress(owner)} is not KYC-verified on chain; franchises go to verified owners only`,
     );
   }
@@ -200,6 +186,6 @@ export async function getRestaurant(platform: Platform, id: bigint): Promise<Res
     `SELECT * FROM (${SELECT_RESTAURANTS}) x WHERE id::bigint = $1`,
     [String(id)],
   );
-  if (rows[0] === undefined) throw notFound(`restaurant ${id}`);
+  if (rows[0] === undefined) throw new NotFound(`restaurant ${id}`);
   return viewOf(rows[0]);
 }

@@ -21,7 +21,7 @@ import { inTransaction, type Database } from "../../lib/db/client.ts";
 import { keyMatches } from "./keys.ts";
 import { StreamProviderInputError, type StreamProvider, type StreamProviderName } from "./provider.ts";
 import type { Principal } from "../auth/principal.ts";
-import { ApiError, badRequest, forbidden, notFound } from "../rest/errors.ts";
+import { DomainError, InvalidInput, Forbidden, NotFound, UpstreamFailed } from "../errors.ts";
 
 export const STREAM_CHANNEL = "kitchen_stream";
 
@@ -163,7 +163,7 @@ export function createStreamService(options: StreamServiceOptions): StreamServic
 
   async function mustGet(restaurantId: bigint): Promise<KitchenStreamView> {
     const stream = await get(restaurantId);
-    if (stream === undefined) throw notFound(`kitchen stream of restaurant ${restaurantId}`);
+    if (stream === undefined) throw new NotFound(`kitchen stream of restaurant ${restaurantId}`);
     return stream;
   }
 
@@ -204,7 +204,7 @@ export function createStreamService(options: StreamServiceOptions): StreamServic
 
   async function requireManage(principal: Principal | undefined, restaurantId: bigint): Promise<void> {
     if (!(await options.access.canManageRestaurant(principal, restaurantId))) {
-      throw forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may run its kitchen stream`);
+      throw new Forbidden(`only restaurant ${restaurantId}'s franchisee or an admin may run its kitchen stream`);
     }
   }
 
@@ -215,10 +215,10 @@ export function createStreamService(options: StreamServiceOptions): StreamServic
     async start(principal, restaurantId, request = {}) {
       await requireManage(principal, restaurantId);
       const { rowCount } = await db.pool.query("SELECT 1 FROM restaurant WHERE id = $1", [restaurantId.toString()]);
-      if (rowCount !== 1) throw notFound(`restaurant ${restaurantId}`);
+      if (rowCount !== 1) throw new NotFound(`restaurant ${restaurantId}`);
       const name = request.provider ?? defaultProvider;
       const provider = providers[name];
-      if (provider === undefined) throw badRequest(`stream provider ${name} is not configured here`);
+      if (provider === undefined) throw new InvalidInput(`stream provider ${name} is not configured here`);
       const previous = await db.pool.query<{ provider: string; provider_ref: string | null }>(
         "SELECT provider, provider_ref FROM kitchen_stream WHERE restaurant_id = $1",
         [restaurantId.toString()],
@@ -232,10 +232,10 @@ export function createStreamService(options: StreamServiceOptions): StreamServic
           title: request.title,
         });
       } catch (error) {
-        if (error instanceof ApiError) throw error;
-        if (error instanceof StreamProviderInputError) throw badRequest(error.message);
+        if (error instanceof DomainError) throw error;
+        if (error instanceof StreamProviderInputError) throw new InvalidInput(error.message);
         logger.error({ err: error, provider: name, restaurantId: restaurantId.toString() }, "stream provider failed");
-        throw new ApiError(502, "provider_error", `the ${name} stream provider did not prepare the stream`);
+        throw new UpstreamFailed(`the ${name} stream provider did not prepare the stream`, "provider_error");
       }
       const at = now();
       await inTransaction(db.pool, async (client) => {
@@ -283,7 +283,7 @@ export function createStreamService(options: StreamServiceOptions): StreamServic
         }
         return current;
       });
-      if (stopped === undefined) throw notFound(`kitchen stream of restaurant ${restaurantId}`);
+      if (stopped === undefined) throw new NotFound(`kitchen stream of restaurant ${restaurantId}`);
       const stream = await mustGet(restaurantId);
       const provider = providers[stream.provider];
       const ref = await db.pool.query<{ provider_ref: string | null }>(

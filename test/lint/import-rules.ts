@@ -36,6 +36,9 @@ describe("import rules, with the project's ESLint configuration", () => {
     ["lib/config.ts", 'export { startOnfidoFake } from "../local/onfido.ts";', /local\//],
     ["lib/db/client.ts", 'export { createApiApp } from "../../api/app.ts";', /api\//],
     ["test/api/openapi.ts", 'export {} from "../../scripts/openapi.ts";', /scripts\//],
+    ["api/orders/service.ts", 'export { conflict } from "../rest/errors.ts";', /api\/errors\.ts/],
+    ["api/kyc/providers/onfido.ts", 'export { ApiError } from "../../rest/errors.ts";', /api\/errors\.ts/],
+    ["api/payments/card.ts", 'export { startOnfidoFake } from "../../local/onfido.ts";', /local\//],
   ];
   for (const [file, code, target] of violations) {
     it(`refuses ${code} in ${file}`, async () => {
@@ -51,6 +54,10 @@ describe("import rules, with the project's ESLint configuration", () => {
     ["api/kyc/providers/onfido.test.ts", 'export { startOnfidoFake } from "../../../local/onfido.ts";'],
     ["api/app.test.ts", 'export { startTestApi } from "../test/support/harness.ts";'],
     ["scripts/start.ts", 'export { startCardProcessor } from "../local/card-processor/server.ts";'],
+    ["api/orders/service.ts", 'export { Conflict } from "../errors.ts";'],
+    ["api/orders/routes.ts", 'export { badRequest } from "../rest/errors.ts";'],
+    ["api/http/nul.ts", 'export { badRequest } from "../rest/errors.ts";'],
+    ["api/graphql/writes.ts", 'export { toApiError } from "../rest/errors.ts";'],
   ];
   for (const [file, code] of allowed) {
     it(`allows ${code} in ${file}`, async () => {

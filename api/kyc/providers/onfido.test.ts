@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 
 import { ConfigError } from "../../../lib/errors.ts";
 import { signOnfidoWebhook, startOnfidoFake, type OnfidoFake } from "../../../local/onfido.ts";
-import { ApiError } from "../../rest/errors.ts";
+import { ApiError, toApiError } from "../../rest/errors.ts";
 import { kycSettings, type Env } from "../../../lib/config.ts";
 import { kycProviderFrom } from "../config.ts";
 
@@ -140,7 +140,9 @@ describe("createOnfidoProvider against the fake", () => {
 
   it("fails with a 502 that carries no personal data when Onfido refuses", async () => {
     const provider = createOnfidoProvider({ apiToken: "wrong", basePath: fake.basePath, workflowId: "wf-1" });
-    await assert.rejects(provider.start(submission), (error: unknown) => {
+    await assert.rejects(provider.start(submission), (thrown: unknown) => {
+      // As the REST edge answers it.
+      const error = toApiError(thrown);
       assert.ok(error instanceof ApiError);
       assert.equal(error.status, 502);
       assert.match(error.message, /HTTP 401 authorization_error/);

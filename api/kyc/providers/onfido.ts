@@ -26,7 +26,7 @@ import type { Logger } from "pino";
 
 import type { Database } from "../../../lib/db/client.ts";
 import { markSignatureRejected } from "../../http/metrics.ts";
-import { ApiError } from "../../rest/errors.ts";
+import { UpstreamFailed } from "../../errors.ts";
 import type { PersonalDetails } from "../details.ts";
 import type { DocumentKind, UploadedDocument } from "../documents.ts";
 import type { KycProvider, ProviderSubmission } from "../provider.ts";
@@ -70,13 +70,13 @@ export function applicantFrom(details: PersonalDetails): ApplicantBuilder {
 }
 
 /** An SDK (axios) failure as an error without the request: its body holds personal data. */
-function vendorFailure(operation: string, error: unknown): ApiError {
+function vendorFailure(operation: string, error: unknown): UpstreamFailed {
   const response = (error as { response?: { status?: number; data?: { error?: { type?: unknown } } } }).response;
   const detail =
     response === undefined
       ? "no answer"
       : `HTTP ${String(response.status)}${typeof response.data?.error?.type === "string" ? ` ${response.data.error.type}` : ""}`;
-  return new ApiError(502, "verification_provider_failed", `Onfido could not ${operation} (${detail})`);
+  return new UpstreamFailed(`Onfido could not ${operation} (${detail})`, "verification_provider_failed");
 }
 
 async function call<T>(operation: string, work: () => Promise<{ data: T }>): Promise<T> {

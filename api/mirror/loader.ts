@@ -1,3 +1,6 @@
+import type { Database } from "../../lib/db/client.ts";
+import type { AtBlock } from "./blocks.ts";
+
 /**
  * A per-request batching cache in the manner of DataLoader, small enough not to need the dependency:
  * keys asked for in the same tick (sibling fields of a list) are fetched with one query.
@@ -72,4 +75,27 @@ export function createAtBlockLoader<Value>(
     );
     return found;
   });
+}
+
+/**
+ * Who reads the mirror for one request: the database, the chain it mirrors, and the request's loaders
+ * (so sibling reads of one entity at one block become one query). The GraphQL context is one.
+ */
+export interface MirrorReader {
+  readonly db: Database;
+  readonly chainId: number;
+  loader<Key, Value>(name: string, create: () => BatchLoader<Key, Value>): BatchLoader<Key, Value>;
+}
+
+/** One versioned entity by id at `block`, batched with the request's other reads of `name`. */
+export async function loadAtBlock<Row extends object>(
+  reader: MirrorReader,
+  name: string,
+  fetch: (block: bigint, ids: readonly string[]) => Promise<readonly Row[]>,
+  idOf: (row: Row) => string,
+  block: bigint,
+  id: string,
+): Promise<AtBlock<Row> | undefined> {
+  const row = await reader.loader(name, () => createAtBlockLoader(fetch, idOf)).load({ block, id });
+  return row === undefined ? undefined : { ...row, asOf: block };
 }
