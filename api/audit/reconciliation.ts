@@ -12,6 +12,8 @@
 import type pg from "pg";
 import { keccak256, toHex } from "viem";
 
+import { currentSql } from "../mirror/blocks.ts";
+
 /** How long a confirmed payment or refund may take to reach the chain before it counts as missing. */
 export const SETTLEMENT_GRACE_SECONDS = 600;
 
@@ -208,7 +210,7 @@ const JOINED = `
   chain AS (
     SELECT order_id, status, paid::text, refunded_amount::text, payment_ref, receipt_cid, placed_block::text,
            placed_at, placed_tx, closed_tx
-      FROM "order" WHERE kind = 'card' AND block_to IS NULL
+      FROM "order" WHERE kind = 'card' AND ${currentSql()}
   ),
   joined AS (
     SELECT COALESCE(api.chain_order_id, chain.order_id) AS chain_order_id,
