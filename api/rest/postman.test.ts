@@ -122,6 +122,7 @@ describe("postmanCollection of the API's document", () => {
         "menu",
         "restaurant applications",
         "orders",
+        "config",
         WORKFLOW_FOLDER,
       ],
     );
