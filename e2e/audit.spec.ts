@@ -136,10 +136,14 @@ test("an auditor sees a card order reconciled and the KYC officer's reads in a v
   await expect(row.getByTestId("mismatch-reasons")).toHaveCount(0);
   await expect(auditor.getByTestId("summary-mismatch")).toHaveText("0");
   await expectAccessible(auditor, "/audit/reconciliation");
-  await auditor.getByTestId("only-mismatches").check();
+  // The box follows the URL (?only=mismatches), which the router updates after the click returns:
+  // click and wait for the state rather than check(), which asserts it at once.
+  await auditor.getByTestId("only-mismatches").click();
+  await expect(auditor.getByTestId("only-mismatches")).toBeChecked();
   await expect(auditor.getByText("No mismatches.")).toBeVisible();
   await expect(auditor.getByTestId("reconciliation-row")).toHaveCount(0);
-  await auditor.getByTestId("only-mismatches").uncheck();
+  await auditor.getByTestId("only-mismatches").click();
+  await expect(auditor.getByTestId("only-mismatches")).not.toBeChecked();
   // From the row to the order's on-chain history in the explorer.
   await row.getByTestId("history-link").click();
   await expect(auditor).toHaveURL(/\/audit\?q=0x[0-9a-f]{64}$/);
