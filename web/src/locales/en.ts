@@ -128,6 +128,18 @@ export const en = {
     earned: "Earned in all",
     redeemed: "Redeemed",
     debt: "Loyalty debt",
+    historyTitle: "History (latest first)",
+    historyEmpty: "Nothing has happened to your points yet.",
+    when: "When",
+    what: "What",
+    change: "Change",
+    kinds: {
+      reward: "Reward for an order",
+      discount: "Spent on a discount",
+      clawback: "Taken back by a refund",
+      received: "Received from",
+      sent: "Sent to",
+    },
   },
   kyc: {
     nav: "Identity check",

@@ -4,21 +4,95 @@ import { useTranslation } from "react-i18next";
 
 import { query } from "../api/graphql.ts";
 import { useSession } from "../auth/session.tsx";
-import { ErrorState, Loading } from "../components/states.tsx";
+import { Empty, ErrorState, Loading } from "../components/states.tsx";
 import { graphql } from "../generated/gql/index.ts";
+import { loyaltyHistory, type HistoryEntry } from "../loyalty/history.ts";
 import { formatHotpot } from "../money.ts";
 import { SignInChoices } from "./SignIn.tsx";
 
+/** How many of each kind of fact the history shows (the latest ones). */
+const HISTORY = 20;
+
 const LoyaltyAccount = graphql(`
-  query LoyaltyAccount($address: String!) {
+  query LoyaltyAccount($address: String!, $history: Int!) {
     account(address: $address) {
       balance
       totalEarned
       totalRedeemed
       pointsDebt
+      rewards(orderBy: block, orderDirection: desc, first: $history) {
+        nodes {
+          id
+          blockTimestamp
+          txHash
+          orderId
+          amount
+        }
+      }
+      redemptions(orderBy: block, orderDirection: desc, first: $history) {
+        nodes {
+          id
+          blockTimestamp
+          txHash
+          orderId
+          amount
+          reason
+        }
+      }
+      transfers(orderBy: block, orderDirection: desc, first: $history) {
+        nodes {
+          id
+          blockTimestamp
+          txHash
+          from
+          to
+          value
+        }
+      }
     }
   }
 `);
+
+/** The balance's changes, newest first: what earned points, what spent them, who sent or got them. */
+export function LoyaltyHistory({ entries }: { entries: readonly HistoryEntry[] }): ReactNode {
+  const { t, i18n } = useTranslation();
+  if (entries.length === 0) return <Empty>{t("loyalty.historyEmpty")}</Empty>;
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <table className="lines" data-testid="loyalty-history">
+      <caption>{t("loyalty.historyTitle")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("loyalty.when")}</th>
+          <th scope="col">{t("loyalty.what")}</th>
+          <th scope="col" className="num">
+            {t("loyalty.change")}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((entry) => (
+          <tr key={entry.id} data-testid="loyalty-entry" data-kind={entry.kind}>
+            <td>{when.format(new Date(entry.at))}</td>
+            <td>
+              {t(`loyalty.kinds.${entry.kind}`)}
+              {entry.counterparty !== undefined && (
+                <>
+                  {" "}
+                  <code>{entry.counterparty}</code>
+                </>
+              )}
+            </td>
+            <td className="num">
+              {entry.change > 0n ? "+" : ""}
+              {formatHotpot(entry.change, i18n.language)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function Loyalty(): ReactNode {
   const { t, i18n } = useTranslation();
@@ -27,7 +101,7 @@ export function Loyalty(): ReactNode {
   const account = useQuery({
     queryKey: ["loyalty", address],
     enabled: address !== "",
-    queryFn: () => query(LoyaltyAccount, { address }),
+    queryFn: () => query(LoyaltyAccount, { address, history: HISTORY }),
   });
   if (session === undefined) {
     return (
@@ -62,6 +136,15 @@ export function Loyalty(): ReactNode {
             </>
           )}
         </dl>
+      )}
+      {state != null && (
+        <LoyaltyHistory
+          entries={loyaltyHistory(address, {
+            rewards: state.rewards.nodes,
+            redemptions: state.redemptions.nodes,
+            transfers: state.transfers.nodes,
+          })}
+        />
       )}
     </section>
   );
