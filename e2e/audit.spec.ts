@@ -5,15 +5,11 @@
  * of hashes verifies intact; a customer can open neither page, and the server refuses them too.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
-
-import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
-import { loadLocalContracts } from "../local/simulation/contracts.ts";
 import { expectAccessible } from "./accessibility.ts";
 import { fillKycForm } from "./kyc.ts";
 import {
   adminPage,
+  attestFranchisee,
   callApi,
   grantRoles,
   kycOfficerPage,
@@ -25,46 +21,10 @@ import { hardhatAccount } from "./wallet.ts";
 
 /** Owns this spec's restaurant; the other specs' franchisees are other accounts. */
 const FRANCHISEE = 9;
-const KYC_LEVEL = 2;
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is set by e2e/stack.ts`);
-  return value;
-}
-
-/** The KYC officer (account #4) attests the owner on chain, as franchise ownership requires; the API reads it from the mirror. */
-async function attest(owner: Address): Promise<void> {
-  const rpc = env("E2E_RPC_URL");
-  const contracts = await loadLocalContracts(await readLocalDeployment(env("E2E_DEPLOYMENT_DIR")));
-  const publicClient = createPublicClient({ transport: http(rpc) });
-  const officer = createWalletClient({ account: hardhatAccount(LOCAL_ACCOUNTS.kycOfficer), transport: http(rpc) });
-  const latest = await publicClient.getBlock();
-  const hash = await officer.writeContract({
-    chain: null,
-    address: contracts.kycRegistry.address,
-    abi: contracts.kycRegistry.abi,
-    functionName: "attest",
-    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex("e2e-kyc:audit-franchisee"))],
-  });
-  expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${env("E2E_BASE_URL")}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: `{ kycStatus(account: "${owner}") { verified(minLevel: ${KYC_LEVEL}) } }` }),
-      });
-      const body = (await response.json()) as { data?: { kycStatus: { verified: boolean } | null } };
-      return body.data?.kycStatus?.verified ?? false;
-    })
-    .toBe(true);
-}
-
 /** A restaurant registered by the admin with one dish, and an order of it paid by card by `customer`; its id. */
 async function cardPaidOrder(admin: Page, customer: Page): Promise<string> {
   const owner = hardhatAccount(FRANCHISEE).address;
-  await attest(owner);
+  await attestFranchisee(owner);
   const created = await callApi(admin, "POST", "/api/v1/restaurants", {
     name: "Audit Kitchen",
     location: "Kutaisi, Rustaveli Ave 5",

@@ -45,7 +45,7 @@ export async function attestFranchisee(owner: Address): Promise<void> {
     address: contracts.kycRegistry.address,
     abi: contracts.kycRegistry.abi,
     functionName: "attest",
-    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex("e2e-kyc:franchisee"))],
+    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex(`e2e-kyc:${owner}`))],
   });
   expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
   // The API checks KYC in the mirror: wait until the indexer has the attestation.

@@ -5,49 +5,9 @@
  * an admin's tool would. No wallet account is used, so specs never share one.
  */
 import { expect, type Browser, type Page } from "@playwright/test";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address } from "viem";
+import type { Address } from "viem";
 
-import { LOCAL_ACCOUNTS } from "../deploy/accounts.ts";
-import { readLocalDeployment } from "../local/devchain/deploy-local.ts";
-import { loadLocalContracts } from "../local/simulation/contracts.ts";
-import { callApi, sessionOf, signInAsNewCustomer } from "./people.ts";
-import { hardhatAccount } from "./wallet.ts";
-
-const KYC_LEVEL = 2;
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is set by e2e/stack.ts`);
-  return value;
-}
-
-/** The KYC officer (account #4) attests `owner` on chain; resolves once the mirror has it. */
-export async function attestOnChain(owner: Address): Promise<void> {
-  const rpc = env("E2E_RPC_URL");
-  const contracts = await loadLocalContracts(await readLocalDeployment(env("E2E_DEPLOYMENT_DIR")));
-  const publicClient = createPublicClient({ transport: http(rpc) });
-  const officer = createWalletClient({ account: hardhatAccount(LOCAL_ACCOUNTS.kycOfficer), transport: http(rpc) });
-  const latest = await publicClient.getBlock();
-  const hash = await officer.writeContract({
-    chain: null,
-    address: contracts.kycRegistry.address,
-    abi: contracts.kycRegistry.abi,
-    functionName: "attest",
-    args: [owner, KYC_LEVEL, latest.timestamp + 365n * 86_400n, keccak256(toHex(`e2e-kyc:${owner}`))],
-  });
-  expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${env("E2E_BASE_URL")}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: `{ kycStatus(account: "${owner}") { verified(minLevel: ${KYC_LEVEL}) } }` }),
-      });
-      const body = (await response.json()) as { data?: { kycStatus: { verified: boolean } | null } };
-      return body.data?.kycStatus?.verified ?? false;
-    })
-    .toBe(true);
-}
+import { attestFranchisee, callApi, sessionOf, signInAsNewCustomer } from "./people.ts";
 
 export interface OpenRestaurant {
   readonly id: string;
@@ -65,7 +25,7 @@ export async function openRestaurant(
   const franchisee = await (await browser.newContext()).newPage();
   await signInAsNewCustomer(franchisee);
   const owner = (await sessionOf(franchisee)).user.address as Address;
-  await attestOnChain(owner);
+  await attestFranchisee(owner);
   const created = await callApi(admin, "POST", "/api/v1/restaurants", {
     name,
     location: "Tbilisi, Rustaveli Ave 1",

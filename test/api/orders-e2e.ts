@@ -11,9 +11,7 @@ import { after, before, describe, it } from "node:test";
 import Stripe from "stripe";
 import { keccak256, toHex, type Hex } from "viem";
 
-import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../../lib/typed-data.ts";
-import { waitForMirror } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
 import { eventually, localAccount, startWriteStack, type WriteStack } from "../helpers/write-stack.ts";
 
@@ -41,12 +39,7 @@ describe("orders, payments and receipts end to end", () => {
     stack = await startWriteStack();
     // KYC is issue 6's workflow; here the KYC officer attests the franchisee on chain directly.
     const franchisee = localAccount(ACCOUNT.franchisee);
-    const block = await stack.chain.client.getBlock();
-    await stack.chain.contracts.kycRegistry.write.attest(
-      [franchisee.address, 2, block.timestamp + 365n * 86_400n, keccak256(toHex("evidence"))],
-      { account: localAccount(LOCAL_ACCOUNTS.kycOfficer).address },
-    );
-    await waitForMirror(stack.db, stack.chain);
+    await stack.attestKyc(franchisee.address);
     franchiseeToken = (await stack.signIn(franchisee)).token;
     const custodial = await stack.call<{ token: string; user: { id: string; address: Hex } }>(
       "POST",

@@ -11,9 +11,7 @@ import { after, before, describe, it } from "node:test";
 
 import { keccak256, toHex, type Hex } from "viem";
 
-import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { chainOrderIdOf } from "../../api/orders/service.ts";
-import { waitForMirror } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
 import { eventually, localAccount, startWriteStack, type WriteStack } from "../helpers/write-stack.ts";
 
@@ -69,12 +67,7 @@ describe("reconciliation of card payments with the chain", () => {
   before(async () => {
     stack = await startWriteStack();
     const franchisee = localAccount(ACCOUNT.franchisee);
-    const block = await stack.chain.client.getBlock();
-    await stack.chain.contracts.kycRegistry.write.attest(
-      [franchisee.address, 2, block.timestamp + 365n * 86_400n, keccak256(toHex("evidence"))],
-      { account: localAccount(LOCAL_ACCOUNTS.kycOfficer).address },
-    );
-    await waitForMirror(stack.db, stack.chain);
+    await stack.attestKyc(franchisee.address);
     const franchiseeToken = (await stack.signIn(franchisee)).token;
     const created = await stack.call<{ id: string }>("POST", "/api/v1/restaurants", {
       token: stack.adminToken,

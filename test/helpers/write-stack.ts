@@ -11,7 +11,7 @@ import path from "node:path";
 
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import type { Hex } from "viem";
+import { keccak256, toHex, type Hex } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
@@ -27,7 +27,7 @@ import { keyringFromEnv } from "../../lib/crypto/index.ts";
 import { LocalContentStore } from "../../lib/ipfs/index.ts";
 import { startCardProcessor, type CardProcessor } from "../../local/card-processor/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
-import { freePort, indexerFor, startDevChain, type DevChain } from "./devchain.ts";
+import { freePort, indexerFor, startDevChain, waitForMirror, type DevChain } from "./devchain.ts";
 
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 export const SIWE_URI = "http://localhost:3000";
@@ -67,6 +67,8 @@ export interface WriteStack {
   siweBody(account: HDAccount): Promise<{ message: string; signature: Hex }>;
   /** Signs `account` in with SIWE; returns its token and user id. */
   signIn(account: HDAccount): Promise<{ token: string; userId: string }>;
+  /** The KYC officer attests `address` at level 2 for a year on chain; resolves once the mirror has it. */
+  attestKyc(address: Hex): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -239,8 +241,30 @@ export async function startWriteStack(
     return { token: reply.body.token, userId: reply.body.user.id };
   };
 
+  const attestKyc = async (address: Hex): Promise<void> => {
+    const block = await chain.client.getBlock();
+    await chain.contracts.kycRegistry.write.attest(
+      [address, 2, block.timestamp + 365n * 86_400n, keccak256(toHex(`evidence:${address}`))],
+      { account: localAccount(LOCAL_ACCOUNTS.kycOfficer).address },
+    );
+    await waitForMirror(db, chain);
+  };
   const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
-  return { url, chain, db, parts, cardProcessor, api, adminToken: admin.token, ipfsDir, call, siweBody, signIn, stop };
+  return {
+    url,
+    chain,
+    db,
+    parts,
+    cardProcessor,
+    api,
+    adminToken: admin.token,
+    ipfsDir,
+    call,
+    siweBody,
+    signIn,
+    attestKyc,
+    stop,
+  };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
