@@ -187,7 +187,8 @@ const Pay = z
 const PointsOffer = z
   .object({
     max_discount: z.string().meta({
-      description: "The largest discount in GEL the customer can pay with points now: the cap, or less if the balance covers less",
+      description:
+        "The largest discount in GEL the customer can pay with points now: the cap, or less if the balance covers less",
       examples: ["4.30"],
     }),
     max_discount_tetri: z

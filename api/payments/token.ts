@@ -94,7 +94,11 @@ async function pointsTerms(platform: Platform, customer: Address, totalTetri: bi
   ]);
   const unit = 10n ** BigInt(Math.max(info.decimals - 2, 0));
   const price = totalTetri * unit;
-  const config = (currency?.value ?? {}) as { allowed?: boolean; maxDiscountBps?: number; pointsPerDiscountUnit?: string };
+  const config = (currency?.value ?? {}) as {
+    allowed?: boolean;
+    maxDiscountBps?: number;
+    pointsPerDiscountUnit?: string;
+  };
   const bps = config.allowed === true ? BigInt(config.maxDiscountBps ?? 0) : 0n;
   const perUnit = BigInt(config.pointsPerDiscountUnit ?? "0");
   // The same rounding as OrderMath.maxDiscount: (price × bps) / 10 000, down.
