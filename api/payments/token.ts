@@ -58,11 +58,11 @@ export interface PointsOfferView {
   readonly max_discount_tetri: number;
   /** The currency's cap alone (maxDiscountBps of the price). */
   readonly cap: string;
-  /** HOTPOT burned per GEL of discount (decimal string). */
+  /** HOTPOT burned per GEL of discount, in wei (18 decimals), like every HOTPOT amount of the API. */
   readonly points_per_gel: string;
-  /** HOTPOT the maximum discount costs. */
+  /** HOTPOT (wei) the maximum discount costs. */
   readonly points_for_max: string;
-  /** The customer's HOTPOT balance as the mirror shows it. */
+  /** The customer's HOTPOT balance (wei) as the mirror shows it. */
   readonly balance: string;
 }
 
@@ -139,9 +139,9 @@ export async function pointsOffer(platform: Platform, principal: Principal, id: 
     max_discount: formatGel(terms.maxTetri),
     max_discount_tetri: Number(terms.maxTetri),
     cap: formatGel(terms.capTetri),
-    points_per_gel: hotpot(terms.pointsPerTetri * 100n),
-    points_for_max: hotpot(terms.maxTetri * terms.pointsPerTetri),
-    balance: hotpot(terms.balance),
+    points_per_gel: (terms.pointsPerTetri * 100n).toString(),
+    points_for_max: (terms.maxTetri * terms.pointsPerTetri).toString(),
+    balance: terms.balance.toString(),
   };
 }
 

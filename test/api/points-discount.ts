@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { keccak256, parseEther, toHex, type Hex } from "viem";
+import { formatEther, keccak256, parseEther, toHex, type Hex } from "viem";
 
 import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../../lib/typed-data.ts";
@@ -113,9 +113,9 @@ describe("paying part of a token order with HOTPOT points", () => {
       max_discount: "1.00",
       max_discount_tetri: 100,
       cap: "12.50",
-      points_per_gel: "100",
-      points_for_max: "100",
-      balance: "100",
+      points_per_gel: parseEther("100").toString(),
+      points_for_max: parseEther("100").toString(),
+      balance: parseEther("100").toString(),
     });
     // Only the customer's own wallet is offered the discount.
     const other = await stack.signIn(localAccount(ACCOUNT.carol));
@@ -182,7 +182,7 @@ describe("paying part of a token order with HOTPOT points", () => {
     const { balance } = (await stack.call<PointsOffer>("GET", `/api/v1/orders/${id}/points`, { token })).body;
     const cases = [
       { discount: "12.51", message: "at most ₾12.50 can be paid with points" },
-      { discount: "12.50", message: `you have ${balance} HOTPOT; this discount needs 1250` },
+      { discount: "12.50", message: `you have ${formatEther(BigInt(balance))} HOTPOT; this discount needs 1250` },
     ];
     for (const { discount, message } of cases) {
       const refused = await stack.call<ErrorBody>("POST", `/api/v1/orders/${id}/pay`, {
