@@ -196,21 +196,17 @@ const PointsOffer = z
       .int()
       .meta({ examples: [430] }),
     cap: z.string().meta({ description: "The currency's cap for this price (maxDiscountBps)", examples: ["7.50"] }),
-    points_per_gel: z
-      .string()
-      .meta({
-        description: "HOTPOT burned per GEL of discount, in wei (18 decimals)",
-        examples: ["100000000000000000000"],
-      }),
+    points_per_gel: z.string().meta({
+      description: "HOTPOT burned per GEL of discount, in wei (18 decimals)",
+      examples: ["100000000000000000000"],
+    }),
     points_for_max: z
       .string()
       .meta({ description: "HOTPOT (wei) the maximum discount costs", examples: ["430000000000000000000"] }),
-    balance: z
-      .string()
-      .meta({
-        description: "The customer's HOTPOT balance in wei (the mirror's)",
-        examples: ["430500000000000000000"],
-      }),
+    balance: z.string().meta({
+      description: "The customer's HOTPOT balance in wei (the mirror's)",
+      examples: ["430500000000000000000"],
+    }),
   })
   .meta({ id: "PointsOffer", description: "What paying part of a token order with HOTPOT points would take" });
 
