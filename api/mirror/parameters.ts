@@ -20,3 +20,9 @@ export function parameterRows(db: Database): ListSource<ParameterRow> {
 export function parameterAt(db: Database, block: bigint, key: string): Promise<ParameterRow | null> {
   return db.prisma.platformParameter.findFirst({ where: parametersWhere(block, [key]) });
 }
+
+/** The parameter's current value (the mirror's newest row), or null when the chain never set it. */
+export async function currentParameter(db: Database, key: string): Promise<ParameterRow | null> {
+  // Keys carry checksummed addresses (`currency:0xAbC…`); callers may hold them in another case.
+  return db.prisma.platformParameter.findFirst({ where: { key: { equals: key, mode: "insensitive" }, blockTo: null } });
+}

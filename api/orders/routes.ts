@@ -4,7 +4,7 @@ import * as z from "zod";
 import { GelAmount } from "../money.ts";
 import { startCardPayment } from "../payments/card.ts";
 import { refundOrder } from "../payments/refund.ts";
-import { quoteTokenPayment } from "../payments/token.ts";
+import { pointsOffer, quoteTokenPayment } from "../payments/token.ts";
 import type { Platform } from "../platform.ts";
 import { defineRoute, type Route } from "../rest/route.ts";
 import { Limit, RestaurantId, RestaurantIdText, Timestamp, Uuid } from "../rest/schemas.ts";
@@ -165,9 +165,50 @@ const Pay = z
           examples: ["pm_card_visa"],
         }),
     }),
-    z.object({ method: z.literal("token") }),
+    z.object({
+      method: z.literal("token"),
+      points_discount: GelAmount.optional().meta({
+        description:
+          "Part of the price, in GEL, to pay with HOTPOT points instead of the token (at most the `max_discount` of " +
+          "GET /orders/{id}/points). The quote then carries the discount and the points to burn, and the permit's value " +
+          "is the price less the discount. 422 naming this field when it is above the currency's cap or the balance.",
+        examples: ["5.00"],
+      }),
+    }),
   ])
-  .meta({ id: "Pay", examples: [{ method: "card", payment_method: "pm_card_visa" }] });
+  .meta({
+    id: "Pay",
+    examples: [
+      { method: "card", payment_method: "pm_card_visa" },
+      { method: "token", points_discount: "5.00" },
+    ],
+  });
+
+const PointsOffer = z
+  .object({
+    max_discount: z.string().meta({
+      description:
+        "The largest discount in GEL the customer can pay with points now: the cap, or less if the balance covers less",
+      examples: ["4.30"],
+    }),
+    max_discount_tetri: z
+      .number()
+      .int()
+      .meta({ examples: [430] }),
+    cap: z.string().meta({ description: "The currency's cap for this price (maxDiscountBps)", examples: ["7.50"] }),
+    points_per_gel: z.string().meta({
+      description: "HOTPOT burned per GEL of discount, in wei (18 decimals)",
+      examples: ["100000000000000000000"],
+    }),
+    points_for_max: z
+      .string()
+      .meta({ description: "HOTPOT (wei) the maximum discount costs", examples: ["430000000000000000000"] }),
+    balance: z.string().meta({
+      description: "The customer's HOTPOT balance in wei (the mirror's)",
+      examples: ["430500000000000000000"],
+    }),
+  })
+  .meta({ id: "PointsOffer", description: "What paying part of a token order with HOTPOT points would take" });
 
 const Refund = z
   .object({ amount: GelAmount.optional().meta({ description: "Part to refund (default: all that remains)" }) })
@@ -299,7 +340,25 @@ export function orderRoutes(platform: Platform): Route[] {
         body:
           body.method === "card"
             ? await startCardPayment(platform, principal, params.id, body.payment_method)
-            : await quoteTokenPayment(platform, principal, params.id),
+            : await quoteTokenPayment(platform, principal, params.id, body.points_discount),
+      }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/orders/{id}/points",
+      operationId: "getOrderPointsOffer",
+      summary: "The points discount a token payment of the order may take (its customer)",
+      description:
+        "For a token payment only: OrderSettlement's card settlement records no discount, so card payments take no points. " +
+        "Pass the chosen discount as points_discount to POST /orders/{id}/pay.",
+      tags: ["orders"],
+      access: "any",
+      params: OrderPath,
+      responses: { 200: { description: "The discount on offer", schema: PointsOffer } },
+      errors: [400, 403, 404, 409],
+      handle: async ({ params, principal }) => ({
+        status: 200,
+        body: await pointsOffer(platform, principal, params.id),
       }),
     }),
     defineRoute({

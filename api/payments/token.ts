@@ -4,19 +4,21 @@
  * sign; the wallet itself sends `placeOrderWithPermit`, escrowing the price. When the mirror shows
  * the escrow, `settleTokenOrders` stores the receipt and queues `fulfill` (payout, rewards).
  */
-import { getAddress, type Address, type Hex } from "viem";
+import { formatUnits, getAddress, type Address, type Hex } from "viem";
 
 import { inTransaction } from "../../lib/db/client.ts";
 import { PERMIT_TYPES, QUOTE_DOMAIN, TOKEN_ORDER_TYPES, type TokenOrderMessage } from "../../lib/typed-data.ts";
 import type { Principal } from "../auth/principal.ts";
 import { dedupeKeySql, enqueue } from "../outbox/index.ts";
 import type { Platform } from "../platform.ts";
-import { InvalidInput, Forbidden } from "../errors.ts";
+import { InvalidInput, Forbidden, Unprocessable } from "../errors.ts";
+import { formatGel } from "../money.ts";
 import type { OrderLine } from "../orders/service.ts";
 import { choosePaymentMethod, requirePayable } from "./card.ts";
 import { storeReceipt } from "./receipt.ts";
 import { currentSql } from "../mirror/blocks.ts";
 import type { TokenEscrowRow } from "../mirror/orders.ts";
+import { currentParameter } from "../mirror/parameters.ts";
 
 /** How long an escrowed order waits for the restaurant before the customer may take it back. */
 const RECLAIM_AFTER_SECONDS = 24 * 3600;
@@ -44,11 +46,73 @@ export interface TokenPaymentView {
   };
 }
 
-export async function quoteTokenPayment(
-  platform: Platform,
-  principal: Principal,
-  id: string,
-): Promise<TokenPaymentView> {
+/** HOTPOT has 18 decimals, like every ERC-20 built on OpenZeppelin's defaults. */
+const POINTS_DECIMALS = 18;
+/** Where the request names the discount, for 422s. */
+const DISCOUNT_FIELD = "body.points_discount";
+
+/** What paying part of a token order with HOTPOT points would look like for its customer now. */
+export interface PointsOfferView {
+  /** The largest discount in GEL the customer can take now: the currency's cap, or less if the balance covers less. */
+  readonly max_discount: string;
+  readonly max_discount_tetri: number;
+  /** The currency's cap alone (maxDiscountBps of the price). */
+  readonly cap: string;
+  /** HOTPOT burned per GEL of discount, in wei (18 decimals), like every HOTPOT amount of the API. */
+  readonly points_per_gel: string;
+  /** HOTPOT (wei) the maximum discount costs. */
+  readonly points_for_max: string;
+  /** The customer's HOTPOT balance (wei) as the mirror shows it. */
+  readonly balance: string;
+}
+
+interface PointsTerms {
+  /** Token units per tetri (menu prices are in tetri; the token's smallest unit may be finer). */
+  readonly unit: bigint;
+  readonly price: bigint;
+  /** The contract's cap, rounded down to whole tetri (the API quotes discounts in tetri). */
+  readonly capTetri: bigint;
+  /** Points (wei) per tetri of discount. */
+  readonly pointsPerTetri: bigint;
+  readonly balance: bigint;
+  readonly maxTetri: bigint;
+}
+
+/**
+ * The discount terms from the mirror: the currency's `maxDiscountBps` and `pointsPerDiscountUnit`
+ * (OrderSettlement.CurrencyConfigured) and the customer's balance. The mirror may be a block or two
+ * behind; that is safe because `placeOrderWithPermit` checks the same cap (OrderMath.maxDiscount,
+ * exact points) and LOYALTY.redeem the balance, so a stale answer can only make the wallet's
+ * transaction revert, never pay with points the customer does not have.
+ */
+async function pointsTerms(platform: Platform, customer: Address, totalTetri: bigint): Promise<PointsTerms> {
+  const token = platform.contracts.paymentToken;
+  const [info, currency, account] = await Promise.all([
+    platform.chain.tokenInfo(token),
+    currentParameter(platform.db, `currency:${token}`),
+    platform.db.prisma.account.findFirst({ where: { address: customer.toLowerCase(), blockTo: null } }),
+  ]);
+  const unit = 10n ** BigInt(Math.max(info.decimals - 2, 0));
+  const price = totalTetri * unit;
+  const config = (currency?.value ?? {}) as {
+    allowed?: boolean;
+    maxDiscountBps?: number;
+    pointsPerDiscountUnit?: string;
+  };
+  const bps = config.allowed === true ? BigInt(config.maxDiscountBps ?? 0) : 0n;
+  const perUnit = BigInt(config.pointsPerDiscountUnit ?? "0");
+  // The same rounding as OrderMath.maxDiscount: (price × bps) / 10 000, down.
+  const capTetri = perUnit === 0n ? 0n : (price * bps) / 10_000n / unit;
+  const pointsPerTetri = perUnit * unit;
+  const balance = account === null ? 0n : BigInt(account.balance.toFixed());
+  const affordable = pointsPerTetri === 0n ? 0n : balance / pointsPerTetri;
+  return { unit, price, capTetri, pointsPerTetri, balance, maxTetri: capTetri < affordable ? capTetri : affordable };
+}
+
+const hotpot = (wei: bigint): string => formatUnits(wei, POINTS_DECIMALS);
+
+/** Who may see or use a token payment of this order: its customer, signed in with their own wallet. */
+async function requireTokenPayer(platform: Platform, principal: Principal, id: string) {
   const row = await requirePayable(platform, principal, id);
   if (principal.kind !== "user" || principal.userId !== row.customer_id) {
     throw new Forbidden("a token payment is signed by the customer's own wallet");
@@ -60,6 +124,54 @@ export async function quoteTokenPayment(
       "wallet_required",
     );
   }
+  return { row, customer: getAddress(principal.address) };
+}
+
+/**
+ * The points discount a token payment of the order may carry, for the web app to offer before
+ * paying. Card payments take no points: OrderSettlement.settleCardPayment records the card amount
+ * only (no discount, no redemption), so a card discount would have to be given off chain, unbacked.
+ */
+export async function pointsOffer(platform: Platform, principal: Principal, id: string): Promise<PointsOfferView> {
+  const { row, customer } = await requireTokenPayer(platform, principal, id);
+  const terms = await pointsTerms(platform, customer, BigInt(row.total_tetri));
+  return {
+    max_discount: formatGel(terms.maxTetri),
+    max_discount_tetri: Number(terms.maxTetri),
+    cap: formatGel(terms.capTetri),
+    points_per_gel: (terms.pointsPerTetri * 100n).toString(),
+    points_for_max: (terms.maxTetri * terms.pointsPerTetri).toString(),
+    balance: terms.balance.toString(),
+  };
+}
+
+/**
+ * Quotes the order for the wallet. `pointsDiscountTetri`: the part of the price the customer pays
+ * with HOTPOT points; checked against the currency's cap and the balance before the payment
+ * method is claimed, so a refused discount leaves the order as it was.
+ */
+export async function quoteTokenPayment(
+  platform: Platform,
+  principal: Principal,
+  id: string,
+  pointsDiscountTetri?: bigint,
+): Promise<TokenPaymentView> {
+  const { row, customer } = await requireTokenPayer(platform, principal, id);
+  let discount = 0n;
+  let pointsRedeemed = 0n;
+  if (pointsDiscountTetri !== undefined) {
+    const terms = await pointsTerms(platform, customer, BigInt(row.total_tetri));
+    if (pointsDiscountTetri > terms.capTetri) {
+      const message = `at most ₾${formatGel(terms.capTetri)} can be paid with points`;
+      throw new Unprocessable(message, [{ path: DISCOUNT_FIELD, message }]);
+    }
+    pointsRedeemed = pointsDiscountTetri * terms.pointsPerTetri;
+    if (pointsRedeemed > terms.balance) {
+      const message = `you have ${hotpot(terms.balance)} HOTPOT; this discount needs ${hotpot(pointsRedeemed)}`;
+      throw new Unprocessable(message, [{ path: DISCOUNT_FIELD, message }]);
+    }
+    discount = pointsDiscountTetri * terms.unit;
+  }
   await choosePaymentMethod(platform, row, "token");
   const { chain, contracts, chainId } = platform;
   const token = contracts.paymentToken;
@@ -68,15 +180,14 @@ export async function quoteTokenPayment(
   const price = BigInt(row.total_tetri) * 10n ** BigInt(Math.max(info.decimals - 2, 0));
   // Deadlines are checked against block time, which a test chain may have moved ahead of the clock.
   const now = Math.max(chainNow, Math.floor(Date.now() / 1000));
-  const customer = getAddress(principal.address);
   const order = {
     orderId: row.chain_order_id as Hex,
     restaurantId: BigInt(row.restaurant_id),
     customer,
     token,
     price,
-    discount: 0n,
-    pointsRedeemed: 0n,
+    discount,
+    pointsRedeemed,
     reclaimAfter: now + RECLAIM_AFTER_SECONDS,
   };
   const [quote, nonce] = await Promise.all([chain.signQuote(order), chain.permitNonce(token, customer)]);
@@ -88,8 +199,8 @@ export async function quoteTokenPayment(
       customer,
       token,
       price: price.toString(),
-      discount: "0",
-      pointsRedeemed: "0",
+      discount: discount.toString(),
+      pointsRedeemed: pointsRedeemed.toString(),
       reclaimAfter: order.reclaimAfter,
     },
     quote,
@@ -102,7 +213,8 @@ export async function quoteTokenPayment(
       message: {
         owner: customer,
         spender: contracts.orderSettlement,
-        value: price.toString(),
+        // The contract collects price − discount; the points are burned, not transferred.
+        value: (price - discount).toString(),
         nonce: nonce.toString(),
         deadline: String(now + PERMIT_SECONDS),
       },

@@ -920,6 +920,16 @@ const ROWS: readonly Row[] = [
     }),
   },
   {
+    operationId: "getOrderPointsOffer",
+    scenario: "the points discount of customer1's (throwaway) order: only the customer's own wallet",
+    allow: ["customer1"],
+    ok: 200,
+    request: async (fx) => ({
+      method: "GET",
+      path: `${API}/orders/${await placeOrder(fx, fx.restaurantA, fx.itemA, fx.people.customer1)}/points`,
+    }),
+  },
+  {
     operationId: "payOrder",
     scenario: "pay customer1's settled order again",
     allow: ["customer1", ...RESTAURANT_ACTORS_A],

@@ -1,12 +1,13 @@
-import { useMutation } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { sendTransaction, signTypedData } from "wagmi/actions";
 
-import { api, call } from "../api/rest.ts";
+import { api, ApiProblem, call } from "../api/rest.ts";
 import { connectedAccount, wagmiConfig } from "../auth/wallet.ts";
 import { permitTypedData, placeOrderTransaction } from "../payments/token.ts";
-import { FormError } from "./states.tsx";
+import { chosenDiscount, PointsDiscount, type PointsChoice } from "./PointsDiscount.tsx";
+import { ErrorState, FormError, Loading } from "./states.tsx";
 
 /** A wallet's refusal or failure, in the words it gave (viem's short message, not its whole report). */
 function walletError(error: unknown): unknown {
@@ -21,12 +22,31 @@ function walletError(error: unknown): unknown {
  * the wallet, and one transaction (`placeOrderWithPermit`) sent by the wallet. The order's page
  * then follows the escrow and its settlement live, as for a card payment.
  */
-export function TokenPay({ orderId, onSent }: { orderId: string; onSent: () => void }): ReactNode {
+export function TokenPay({
+  orderId,
+  totalTetri,
+  onSent,
+}: {
+  orderId: string;
+  totalTetri: number;
+  onSent: () => void;
+}): ReactNode {
   const { t } = useTranslation();
+  const [choice, setChoice] = useState<PointsChoice>({ use: false, amount: "" });
+  // Read when the panel opens (the customer's balance and this order's cap), not at pay time, so the
+  // discount is chosen knowing what it costs.
+  const offer = useQuery({
+    queryKey: ["order-points", orderId],
+    queryFn: () => call(api.GET("/api/v1/orders/{id}/points", { params: { path: { id: orderId } } })),
+  });
   const pay = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (pointsDiscount: string | undefined) => {
       const payment = await call(
-        api.POST("/api/v1/orders/{id}/pay", { params: { path: { id: orderId } }, body: { method: "token" } }),
+        api.POST("/api/v1/orders/{id}/pay", {
+          params: { path: { id: orderId } },
+          body:
+            pointsDiscount === undefined ? { method: "token" } : { method: "token", points_discount: pointsDiscount },
+        }),
       );
       if (payment.method !== "token") throw new Error(t("common.unexpected"));
       try {
@@ -47,17 +67,36 @@ export function TokenPay({ orderId, onSent }: { orderId: string; onSent: () => v
     },
     onSuccess: onSent,
   });
+  const problem = pay.error instanceof ApiProblem ? pay.error : undefined;
+  const fieldError = problem?.fields.points_discount;
+  const discount = chosenDiscount(choice);
   return (
     <section className="panel" aria-labelledby="token-pay-title">
       <h2 id="token-pay-title">{t("tokenPay.title")}</h2>
       <p className="muted">{t("tokenPay.explain")}</p>
+      {pay.data === undefined && offer.isPending && <Loading />}
+      {pay.data === undefined && offer.isError && <ErrorState error={offer.error} retry={() => void offer.refetch()} />}
+      {pay.data === undefined && offer.data !== undefined && (
+        <PointsDiscount
+          offer={offer.data}
+          totalTetri={totalTetri}
+          choice={choice}
+          onChange={(next) => {
+            setChoice(next);
+            // A refusal was about the amount sent; a new amount has not been refused yet.
+            if (fieldError !== undefined) pay.reset();
+          }}
+          apiError={fieldError}
+          disabled={pay.isPending}
+        />
+      )}
       {pay.data === undefined ? (
         <button
           type="button"
           data-testid="pay-with-token"
-          disabled={pay.isPending}
+          disabled={pay.isPending || discount === undefined}
           onClick={() => {
-            pay.mutate();
+            if (discount !== undefined) pay.mutate(discount.amount);
           }}
         >
           {pay.isPending ? t("tokenPay.signing") : t("tokenPay.pay")}
@@ -70,7 +109,7 @@ export function TokenPay({ orderId, onSent }: { orderId: string; onSent: () => v
           </code>
         </p>
       )}
-      <FormError error={pay.error ?? undefined} />
+      <FormError error={fieldError === undefined ? (pay.error ?? undefined) : undefined} />
     </section>
   );
 }

@@ -113,6 +113,17 @@ export const en = {
     refunded: "Refunded",
     partlyRefunded: "Partially refunded: {{refunded}} of {{total}} has been given back.",
   },
+  pointsDiscount: {
+    title: "Pay part with points",
+    balance: "Your points: {{balance}}",
+    none: "Your points cannot pay any part of this order yet.",
+    max: "Up to {{amount}} of this order can be paid with points (costs {{points}}).",
+    use: "Pay part with points",
+    amount: "Discount paid with points (₾)",
+    costs: "Costs {{points}}",
+    invalid: "Enter an amount like 5.00.",
+    due: "You pay {{amount}} with the token",
+  },
   tokenPay: {
     title: "Pay with the stable token",
     explain: "Sign the permit in your wallet; the wallet then sends one transaction that pays the order into escrow.",

@@ -116,6 +116,17 @@ export const ru: Dictionary = {
     refunded: "Возвращено",
     partlyRefunded: "Частично возвращён: возвращено {{refunded}} из {{total}}.",
   },
+  pointsDiscount: {
+    title: "Оплатить часть баллами",
+    balance: "Ваши баллы: {{balance}}",
+    none: "Баллами пока нельзя оплатить часть этого заказа.",
+    max: "Баллами можно оплатить до {{amount}} этого заказа (это {{points}}).",
+    use: "Оплатить часть баллами",
+    amount: "Скидка за баллы (₾)",
+    costs: "Это {{points}}",
+    invalid: "Введите сумму, например 5.00.",
+    due: "Токеном вы платите {{amount}}",
+  },
   tokenPay: {
     title: "Оплата стейблкоином",
     explain:

@@ -137,7 +137,11 @@ export function Order(): ReactNode {
       {/* A wallet's own account may pay with the token; custodial accounts have no wallet to sign with. */}
       {data.status === "placed" && session?.user.custodial === false && (
         <Suspense fallback={<Loading />}>
-          <TokenPay orderId={data.id} onSent={() => void queries.invalidateQueries({ queryKey: ["order", id] })} />
+          <TokenPay
+            orderId={data.id}
+            totalTetri={data.total_tetri}
+            onSent={() => void queries.invalidateQueries({ queryKey: ["order", id] })}
+          />
         </Suspense>
       )}
       <p>
