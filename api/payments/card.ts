@@ -123,6 +123,19 @@ async function payByCard(
   paymentMethod: string | undefined,
 ): Promise<CardPaymentView> {
   const row = await requirePayable(platform, principal, id);
+  // A request that waited out the winner's lock finds its payment through at the processor before the
+  // webhook marks the order paid: say so, rather than confirm the same PaymentIntent a second time.
+  const { rows: through } = await platform.db.pool.query<{ status: string }>(
+    `SELECT status FROM card_payment WHERE order_id = $1 AND status IN ('succeeded', 'processing') LIMIT 1`,
+    [row.id],
+  );
+  if (through[0] !== undefined) {
+    throw new Conflict(
+      through[0].status === "succeeded"
+        ? `order ${id} is already paid by card; the order page shows it as soon as the processor's confirmation arrives`
+        : `order ${id} is being paid by card: the processor is still processing the payment`,
+    );
+  }
   await choosePaymentMethod(platform, row, "card");
   const { cards } = platform;
   try {
