@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { formatEther, keccak256, parseEther, toHex, type Hex } from "viem";
+import { formatEther, parseEther, type Hex } from "viem";
 
-import { LOCAL_ACCOUNTS } from "../../deploy/accounts.ts";
 import { placeOrderWithPermitArgs, type TokenPaymentQuote } from "../../lib/typed-data.ts";
 import { waitForMirror } from "../helpers/devchain.ts";
 import { ACCOUNT } from "../helpers/platform.ts";
@@ -45,12 +44,7 @@ describe("paying part of a token order with HOTPOT points", () => {
   before(async () => {
     stack = await startWriteStack();
     const franchisee = localAccount(ACCOUNT.franchisee);
-    const block = await stack.chain.client.getBlock();
-    await stack.chain.contracts.kycRegistry.write.attest(
-      [franchisee.address, 2, block.timestamp + 365n * 86_400n, keccak256(toHex("evidence"))],
-      { account: localAccount(LOCAL_ACCOUNTS.kycOfficer).address },
-    );
-    await waitForMirror(stack.db, stack.chain);
+    await stack.attestKyc(franchisee.address);
     const franchiseeToken = (await stack.signIn(franchisee)).token;
     const created = await stack.call<{ id: string }>("POST", "/api/v1/restaurants", {
       token: stack.adminToken,
