@@ -43,25 +43,12 @@ describe("paying part of a token order with HOTPOT points", () => {
 
   before(async () => {
     stack = await startWriteStack();
-    const franchisee = localAccount(ACCOUNT.franchisee);
-    await stack.attestKyc(franchisee.address);
-    const franchiseeToken = (await stack.signIn(franchisee)).token;
-    const created = await stack.call<{ id: string }>("POST", "/api/v1/restaurants", {
-      token: stack.adminToken,
-      body: { name: "Points Restaurant", location: "Tbilisi", owner: franchisee.address },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    restaurantId = created.body.id;
-    await eventually("the franchise on chain", async () => {
-      const reply = await stack.call<{ status: string }>("GET", `/api/v1/restaurants/${restaurantId}`);
-      return reply.body.status === "active" ? true : undefined;
-    });
-    const item = await stack.call<{ id: string }>("POST", `/api/v1/restaurants/${restaurantId}/menu`, {
-      token: franchiseeToken,
-      body: { name: "Hot Pot", price: "25.00" },
-    });
-    assert.equal(item.status, 201, JSON.stringify(item.body));
-    hotPot = item.body.id;
+    ({ restaurantId, itemId: hotPot } = await stack.openRestaurant({
+      name: "Points Restaurant",
+      location: "Tbilisi",
+      owner: localAccount(ACCOUNT.franchisee),
+      item: { name: "Hot Pot", price: "25.00" },
+    }));
     token = (await stack.signIn(wallet)).token;
   });
 

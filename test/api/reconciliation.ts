@@ -66,25 +66,12 @@ describe("reconciliation of card payments with the chain", () => {
 
   before(async () => {
     stack = await startWriteStack();
-    const franchisee = localAccount(ACCOUNT.franchisee);
-    await stack.attestKyc(franchisee.address);
-    const franchiseeToken = (await stack.signIn(franchisee)).token;
-    const created = await stack.call<{ id: string }>("POST", "/api/v1/restaurants", {
-      token: stack.adminToken,
-      body: { name: "Audit Restaurant", location: "Kutaisi", owner: franchisee.address },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    restaurantId = created.body.id;
-    await eventually("the franchise on chain", async () => {
-      const reply = await stack.call<{ status: string }>("GET", `/api/v1/restaurants/${restaurantId}`);
-      return reply.body.status === "active" ? true : undefined;
-    });
-    const item = await stack.call<{ id: string }>("POST", `/api/v1/restaurants/${restaurantId}/menu`, {
-      token: franchiseeToken,
-      body: { name: "Hot Pot", price: "25.00" },
-    });
-    assert.equal(item.status, 201, JSON.stringify(item.body));
-    itemId = item.body.id;
+    ({ restaurantId, itemId } = await stack.openRestaurant({
+      name: "Audit Restaurant",
+      location: "Kutaisi",
+      owner: localAccount(ACCOUNT.franchisee),
+      item: { name: "Hot Pot", price: "25.00" },
+    }));
     const custodial = await stack.call<{ token: string; user: { id: string } }>("POST", "/api/v1/auth/custodial");
     customer = { token: custodial.body.token, userId: custodial.body.user.id };
     const auditor = await stack.signIn(localAccount(ACCOUNT.carol));

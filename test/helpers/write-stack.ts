@@ -69,7 +69,19 @@ export interface WriteStack {
   signIn(account: HDAccount): Promise<{ token: string; userId: string }>;
   /** The KYC officer attests `address` at level 2 for a year on chain; resolves once the mirror has it. */
   attestKyc(address: Hex): Promise<void>;
+  /**
+   * A restaurant ready to take orders: its owner attested, signed in, the restaurant registered by
+   * the admin and active on chain (relayer and indexer), one menu item on its menu.
+   */
+  openRestaurant(restaurant: OpenRestaurant): Promise<{ restaurantId: string; itemId: string; ownerToken: string }>;
   stop(): Promise<void>;
+}
+
+export interface OpenRestaurant {
+  name: string;
+  location: string;
+  owner: HDAccount;
+  item: { name: string; price: string };
 }
 
 export async function startWriteStack(
@@ -250,6 +262,32 @@ export async function startWriteStack(
     await waitForMirror(db, chain);
   };
   const admin = await signIn(localAccount(LOCAL_ACCOUNTS.admin));
+  const openRestaurant = async ({
+    name,
+    location,
+    owner,
+    item,
+  }: OpenRestaurant): Promise<{ restaurantId: string; itemId: string; ownerToken: string }> => {
+    await attestKyc(owner.address);
+    const ownerToken = (await signIn(owner)).token;
+    const created = await call<{ id: string }>("POST", "/api/v1/restaurants", {
+      token: admin.token,
+      body: { name, location, owner: owner.address },
+    });
+    if (created.status !== 201)
+      throw new Error(`registration failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const restaurantId = created.body.id;
+    await eventually("the franchise on chain", async () => {
+      const reply = await call<{ status: string }>("GET", `/api/v1/restaurants/${restaurantId}`);
+      return reply.body.status === "active" ? true : undefined;
+    });
+    const added = await call<{ id: string }>("POST", `/api/v1/restaurants/${restaurantId}/menu`, {
+      token: ownerToken,
+      body: item,
+    });
+    if (added.status !== 201) throw new Error(`menu item refused: ${added.status} ${JSON.stringify(added.body)}`);
+    return { restaurantId, itemId: added.body.id, ownerToken };
+  };
   return {
     url,
     chain,
@@ -263,6 +301,7 @@ export async function startWriteStack(
     siweBody,
     signIn,
     attestKyc,
+    openRestaurant,
     stop,
   };
 }
